@@ -1,0 +1,373 @@
+/*
+ * lma_main.c: pmip6-lma, the Local Mobility Anchor daemon.
+ *
+ *   pmip6-lma [-d] [-n] [-c FILE] [-p PIDFILE]
+ *
+ * Start-up order matters: configuration first (so -n and a bad file
+ * fail before anything is touched), then the data plane (which clears
+ * what a crashed run left), the MH socket, the control socket, and the
+ * loop.  SIGTERM/SIGINT remove every route and tunnel we installed;
+ * SIGHUP re-reads the configuration.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lma_daemon.h"
+#include "mh_sock.h"
+
+static struct lma_daemon D;
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: pmip6-lma [-dnv] [-c config] [-p pidfile]\n"
+	    "  -c  configuration file (default /etc/pmip6/lma.conf)\n"
+	    "  -d  stay in the foreground and log to stderr\n"
+	    "  -n  check the configuration, print it, and exit\n"
+	    "  -p  pid file (default /run/pmip6/lma.pid)\n"
+	    "  -v  print the version\n");
+	exit(2);
+}
+
+/*
+ * Data-plane glue: the core asks for "route this prefix to that MAG";
+ * here that becomes a tunnel reference plus a route, committed at once
+ * so the core learns the kernel's answer before it sends the PBA.
+ */
+static int
+dp_route_add_cb(void *ctx, const struct prefix6 *pfx,
+    const struct in6_addr *pcoa, const struct in6_addr *old)
+{
+	struct lma_daemon *d = ctx;
+	struct dp_tunnel t = { .local = d->conf.lmaa, .peer = *pcoa };
+	struct dp_route r = { .prefix = *pfx, .peer = *pcoa,
+	    .replace = old != NULL };
+	int st_t = 0, st_r = 0, moved = old == NULL ||
+	    !IN6_ARE_ADDR_EQUAL(old, pcoa);
+
+	if (moved && dp_tunnel_add(d->dp, &t, dp_status_slot, &st_t) != 0)
+		return -ENOMEM;
+	if (dp_route_add(d->dp, &r, dp_status_slot, &st_r) != 0) {
+		st_r = -ENOMEM;
+	}
+	dp_commit(d->dp);
+	if (st_t != 0 || st_r != 0) {
+		if (moved && st_t == 0) {
+			dp_tunnel_del(d->dp, &t, NULL, NULL);
+			dp_commit(d->dp);
+		}
+		return st_t != 0 ? st_t : st_r;
+	}
+	if (moved && old != NULL) {
+		t.peer = *old;
+		dp_tunnel_del(d->dp, &t, NULL, NULL);
+		dp_commit(d->dp);
+	}
+	return 0;
+}
+
+static int
+dp_route_del_cb(void *ctx, const struct prefix6 *pfx,
+    const struct in6_addr *pcoa)
+{
+	struct lma_daemon *d = ctx;
+	struct dp_tunnel t = { .local = d->conf.lmaa, .peer = *pcoa };
+	struct dp_route r = { .prefix = *pfx, .peer = *pcoa };
+	int st = 0;
+
+	dp_route_del(d->dp, &r, dp_status_slot, &st);
+	dp_tunnel_del(d->dp, &t, NULL, NULL);
+	dp_commit(d->dp);
+	return st;
+}
+
+static int
+mh_send_cb(void *ctx, const struct in6_addr *src, const struct in6_addr *dst,
+    const uint8_t *mh, size_t len)
+{
+	struct lma_daemon *d = ctx;
+	static struct log_ratelimit rl = LOG_RATELIMIT_INIT(10000, 10);
+	char s[INET6_ADDRSTRLEN];
+
+	if (mh_sock_send(d->mh_fd, src, dst, 0, mh, len) < 0) {
+		log_rl(&rl, LOG_SUB_MH, LOG_LVL_WARN, "send to %s: %s",
+		    addr6_ntop(dst, s), strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static void
+mh_readable(int fd, uint32_t ev, void *ctx)
+{
+	struct lma_daemon *d = ctx;
+	struct mh_rxinfo ri;
+	uint8_t buf[MH_MAX_LEN + 1];
+	ssize_t n;
+	int budget = 256;
+
+	(void)ev;
+	/* Drain in bursts, but return to the loop so timers and the control
+	 * socket are served under load too. */
+	while (budget-- > 0) {
+		n = mh_sock_recv(fd, buf, sizeof(buf), &ri);
+		if (n == 0)
+			break;
+		if (n < 0) {
+			if (errno != EMSGSIZE && errno != EBADMSG)
+				break;
+			d->lma.stats.rx_malformed++;
+			continue;
+		}
+		/* Only what is addressed to the LMA address is ours. */
+		if (!IN6_ARE_ADDR_EQUAL(&ri.dst, &d->conf.lmaa))
+			continue;
+		lma_input(&d->lma, buf, (size_t)n, &ri.src, &ri.dst);
+	}
+}
+
+static void
+rate_tick(struct timer *t, void *ctx)
+{
+	struct lma_daemon *d = ctx;
+
+	(void)t;
+	d->rate_pos = (d->rate_pos + 1) % RATE_SLOTS;
+	d->rate_ring[d->rate_pos] = d->lma.stats.rx[MH_TYPE_BU];
+}
+
+double
+lma_daemon_pbu_rate(const struct lma_daemon *d)
+{
+	unsigned oldest = (d->rate_pos + 1) % RATE_SLOTS;
+
+	return (double)(d->rate_ring[d->rate_pos] - d->rate_ring[oldest]) /
+	    (RATE_SLOTS - 1);
+}
+
+/* RFC 5847 3.2: the counter changes on every restart, so peers notice. */
+static uint32_t
+restart_counter(const char *path)
+{
+	FILE *f;
+	unsigned long v = 0;
+
+	if (path[0] == '\0')
+		return (uint32_t)time(NULL);
+	if ((f = fopen(path, "r")) != NULL) {
+		if (fscanf(f, "%lu", &v) != 1)
+			v = 0;
+		fclose(f);
+	}
+	v = (v + 1) & 0xffffffffUL;
+	if ((f = fopen(path, "w")) == NULL) {
+		log_warn(LOG_SUB_MAIN, "%s", path);
+		return (uint32_t)time(NULL);
+	}
+	fprintf(f, "%lu\n", v);
+	fclose(f);
+	return (uint32_t)v;
+}
+
+static void
+on_stop(int signo, void *ctx)
+{
+	struct lma_daemon *d = ctx;
+
+	log_info(LOG_SUB_MAIN, "signal %d: shutting down", signo);
+	loop_stop(d->loop);
+}
+
+/* Apply what can change at run time; the rest needs a restart. */
+static void
+on_hup(int signo, void *ctx)
+{
+	struct lma_daemon *d = ctx;
+	struct lma_conf nc;
+	struct conf_err err;
+	char buf[1024];
+
+	(void)signo;
+	if (lma_conf_load(&nc, d->conf_path, &err) == -1) {
+		log_warnx(LOG_SUB_CONF, "reload refused: %s",
+		    conf_strerror(&err, buf, sizeof(buf)));
+		return;
+	}
+	if (!IN6_ARE_ADDR_EQUAL(&nc.lmaa, &d->conf.lmaa) ||
+	    nc.dataplane != d->conf.dataplane ||
+	    strcmp(nc.control_socket, d->conf.control_socket) != 0)
+		log_warnx(LOG_SUB_CONF, "address, dataplane and "
+		    "control_socket changes take effect on restart");
+	nc.lmaa = d->conf.lmaa;
+	nc.dataplane = d->conf.dataplane;
+	memcpy(nc.control_socket, d->conf.control_socket,
+	    sizeof(nc.control_socket));
+	/* The pools were copied at start-up with their allocation state:
+	 * changed pools take effect on restart too. */
+	lma_conf_release(&d->conf);
+	d->conf = nc;
+	d->lma.conf = nc;
+	log_init("pmip6-lma", d->fg, (enum log_level)nc.log_level);
+	log_info(LOG_SUB_CONF, "configuration reloaded from %s",
+	    d->conf_path);
+}
+
+static void
+write_pidfile(const char *path)
+{
+	FILE *f;
+
+	if (path == NULL || path[0] == '\0')
+		return;
+	if ((f = fopen(path, "w")) == NULL)
+		fatal(LOG_SUB_MAIN, "pid file %s", path);
+	fprintf(f, "%ld\n", (long)getpid());
+	fclose(f);
+}
+
+static void
+mkparent(const char *path)
+{
+	char dir[256], *slash;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	if ((slash = strrchr(dir, '/')) != NULL && slash != dir) {
+		*slash = '\0';
+		(void)mkdir(dir, 0755);
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	struct lma_daemon *d = &D;
+	struct dp_config dpc;
+	struct dp_decap dec;
+	struct conf_err err;
+	const char *pidfile = "/run/pmip6/lma.pid";
+	char buf[1024];
+	int ch, fg = 0, check = 0, rc, dst = 0;
+
+	d->conf_path = "/etc/pmip6/lma.conf";
+	while ((ch = getopt(argc, argv, "c:dnp:v")) != -1) {
+		switch (ch) {
+		case 'c':
+			d->conf_path = optarg;
+			break;
+		case 'd':
+			d->fg = fg = 1;
+			break;
+		case 'n':
+			check = 1;
+			break;
+		case 'p':
+			pidfile = optarg;
+			break;
+		case 'v':
+			printf("pmip6-lma %s\n", PACKAGE_VERSION);
+			return 0;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+
+	if (lma_conf_load(&d->conf, d->conf_path, &err) == -1) {
+		fprintf(stderr, "pmip6-lma: %s\n",
+		    conf_strerror(&err, buf, sizeof(buf)));
+		return 1;
+	}
+	if (check) {
+		conf_print(stdout, lma_conf_schema, &d->conf, 0);
+		fprintf(stderr, "pmip6-lma: configuration OK\n");
+		lma_conf_release(&d->conf);
+		return 0;
+	}
+
+	log_init("pmip6-lma", fg, (enum log_level)d->conf.log_level);
+	if (!fg && daemon(0, 0) == -1)
+		fatal(LOG_SUB_MAIN, "daemon");
+	mkparent(pidfile);
+	write_pidfile(pidfile);
+
+	if ((d->loop = loop_new()) == NULL)
+		fatal(LOG_SUB_MAIN, "event loop");
+	loop_add_signal(d->loop, SIGTERM, on_stop, d);
+	loop_add_signal(d->loop, SIGINT, on_stop, d);
+	loop_add_signal(d->loop, SIGHUP, on_hup, d);
+	signal(SIGPIPE, SIG_IGN);
+
+	dp_config_default(&dpc);
+	dpc.backend = (enum dp_backend_kind)d->conf.dataplane;
+	if ((rc = dp_open(&d->dp, &dpc)) != 0)
+		fatalx(LOG_SUB_DP, "data plane %s: %s",
+		    dp_backend_kind_name(dpc.backend), strerror(-rc));
+	log_info(LOG_SUB_DP, "data plane: %s",
+	    dp_backend_kind_name(dp_backend(d->dp)));
+	memset(&dec, 0, sizeof(dec));
+	dec.local = d->conf.lmaa;
+	dp_decap_add(d->dp, &dec, dp_status_slot, &dst);
+	dp_commit(d->dp);
+	if (dst != 0)
+		fatalx(LOG_SUB_DP, "decapsulation for the LMA address: %s",
+		    strerror(-dst));
+
+	if ((d->mh_fd = mh_sock_open()) == -1)
+		fatal(LOG_SUB_MH, "MH socket");
+	if (lma_init(&d->lma, d->loop, &d->conf) == -1)
+		fatalx(LOG_SUB_MAIN, "out of memory");
+	d->lma.send = mh_send_cb;
+	d->lma.send_ctx = d;
+	d->lma.dp.route_add = dp_route_add_cb;
+	d->lma.dp.route_del = dp_route_del_cb;
+	d->lma.dp.ctx = d;
+	d->lma.event = lma_ctl_event;
+	d->lma.event_ctx = d;
+	mkparent(d->conf.restart_file);
+	d->lma.restart_counter = restart_counter(d->conf.restart_file);
+	if (loop_add_fd(d->loop, d->mh_fd, EPOLLIN, mh_readable, d) == -1)
+		fatal(LOG_SUB_MAIN, "loop");
+
+	mkparent(d->conf.control_socket);
+	if ((d->ctl = ctl_open(d->loop, d->conf.control_socket, lma_ctl_cmds,
+	    d)) == NULL)
+		fatal(LOG_SUB_CTL, "control socket %s",
+		    d->conf.control_socket);
+
+	timer_init(&d->rate_timer, rate_tick, d);
+	timer_set_recurrence(&d->rate_timer, 1000, 0);
+	timer_arm(d->loop, &d->rate_timer, 1000);
+	lma_hb_start(&d->lma);
+
+	{
+		char a[INET6_ADDRSTRLEN];
+
+		log_notice(LOG_SUB_MAIN, "pmip6-lma %s started on %s (restart "
+		    "counter %u)", PACKAGE_VERSION,
+		    addr6_ntop(&d->conf.lmaa, a), d->lma.restart_counter);
+	}
+	rc = loop_run(d->loop);
+
+	lma_hb_stop(&d->lma);
+	lma_shutdown(&d->lma);
+	ctl_close(d->ctl);
+	dp_close(d->dp);
+	close(d->mh_fd);
+	timer_cancel(d->loop, &d->rate_timer);
+	loop_free(d->loop);
+	lma_conf_release(&d->conf);
+	if (pidfile[0] != '\0')
+		(void)unlink(pidfile);
+	log_notice(LOG_SUB_MAIN, "pmip6-lma stopped");
+	return rc == 0 ? 0 : 1;
+}
