@@ -236,6 +236,21 @@ bce_lli_unknown(const uint8_t *lli, size_t len)
 	return 1;
 }
 
+static void
+set_id(struct bce *b, uint8_t *id, size_t mnid_len, uint8_t att,
+    const uint8_t *lli, size_t lli_len)
+{
+	b->mnid = id;
+	b->mnid_len = (uint8_t)mnid_len;
+	b->att = att;
+	if (lli == NULL || bce_lli_unknown(lli, lli_len))
+		lli_len = 0;
+	b->lli_len = (uint8_t)lli_len;
+	memset(b->lli, 0, sizeof(b->lli));
+	if (lli_len)
+		memcpy(b->lli, lli, lli_len);
+}
+
 int
 bce_set_id(struct bce *b, const uint8_t *mnid, size_t mnid_len, uint8_t att,
     const uint8_t *lli, size_t lli_len)
@@ -248,15 +263,18 @@ bce_set_id(struct bce *b, const uint8_t *mnid, size_t mnid_len, uint8_t att,
 		return -1;
 	memcpy(id, mnid, mnid_len);
 	free(b->mnid);
-	b->mnid = id;
-	b->mnid_len = (uint8_t)mnid_len;
-	b->att = att;
-	if (lli == NULL || bce_lli_unknown(lli, lli_len))
-		lli_len = 0;
-	b->lli_len = (uint8_t)lli_len;
-	memset(b->lli, 0, sizeof(b->lli));
-	if (lli_len)
-		memcpy(b->lli, lli, lli_len);
+	set_id(b, id, mnid_len, att, lli, lli_len);
+	return 0;
+}
+
+int
+bce_set_id_buf(struct bce *b, uint8_t *buf, const uint8_t *mnid,
+    size_t mnid_len, uint8_t att, const uint8_t *lli, size_t lli_len)
+{
+	if (mnid_len == 0 || mnid_len > BCE_MNID_MAX || lli_len > BCE_LLI_MAX)
+		return -1;
+	memmove(buf, mnid, mnid_len);
+	set_id(b, buf, mnid_len, att, lli, lli_len);
 	return 0;
 }
 

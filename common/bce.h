@@ -49,19 +49,20 @@ struct bce_peer {
 /*
  * The shared part of a binding (RFC 5213 5.1 lists these fields).  The
  * MN identifier is stored once, outside the struct, at its exact size.
+ * Fields are ordered so that the struct has no padding.
  */
 struct bce {
 	uint8_t		*mnid;
-	uint8_t		 mnid_len;
-	uint8_t		 att;		/* access technology type */
-	uint8_t		 lli_len;	/* 0: unknown (ALL_ZERO) */
-	uint8_t		 n_hnp;
-	uint8_t		 lli[BCE_LLI_MAX];
 	struct bce_hnp	*hnp;		/* list, n_hnp entries */
 	struct bce_peer	*peer;		/* NULL until bce_set_peer() */
 	struct bce	*mnid_next;	/* MN-ID hash chain */
 	struct bce	*peer_prev, *peer_next;
 	uint32_t	 mnid_hash;
+	uint8_t		 mnid_len;
+	uint8_t		 att;		/* access technology type */
+	uint8_t		 lli_len;	/* 0: unknown (ALL_ZERO) */
+	uint8_t		 n_hnp;
+	uint8_t		 lli[BCE_LLI_MAX];
 };
 
 struct bce_cache;
@@ -73,6 +74,11 @@ void bce_cache_free(struct bce_cache *);
  * -1 if the identifier is empty, too long, or memory ran out. */
 int bce_set_id(struct bce *, const uint8_t *mnid, size_t mnid_len,
     uint8_t att, const uint8_t *lli, size_t lli_len);
+/* The same, but the MN-ID is copied into buf (at least mnid_len octets),
+ * which the caller owns: the binding's own allocation, say, which saves
+ * a second one.  bce_clear() is then not needed. */
+int bce_set_id_buf(struct bce *, uint8_t *buf, const uint8_t *mnid,
+    size_t mnid_len, uint8_t att, const uint8_t *lli, size_t lli_len);
 /* Release what bce_set_id allocated (after bce_remove()). */
 void bce_clear(struct bce *);
 

@@ -22,11 +22,18 @@
  * route (for kernels without ip6_tunnel); "ip6tnl" uses one ip6tnl
  * device per peer; "none" programs nothing and succeeds, so signalling
  * can be measured alone.  Both real backends put the same packets on the
- * wire and interwork with each other.
+ * wire (an outer IPv6 header, next header 41, nothing between), so
+ * either end may use either.
+ *
+ * Everything here is for one thread; callbacks must not commit, flush or
+ * close.
  *
  * Everything installed is tagged (route protocol, rule protocol, device
  * name prefix) and confined to configured tables, so dp_open() can clear
- * what a crashed run left and dp_close() can remove all of it.
+ * what a crashed run left and dp_close() can remove all of it.  Two
+ * instances in one network namespace therefore need different tags, and
+ * should not both use seg6 decapsulation (they would share the move of
+ * the local rule).
  */
 #ifndef PMIP6_DP_H
 #define PMIP6_DP_H
@@ -44,7 +51,7 @@ enum dp_backend_kind {
 	DP_BACKEND_NONE,
 };
 
-#define DP_PROTO		213	/* "proto 213" in ip route and ip rule */
+#define DP_PROTO		213	/* "proto 213" in ip route, ip rule */
 #define DP_TABLE_DECAP		213
 #define DP_TABLE_UPLINK		2130
 #define DP_TABLE_UPLINK_COUNT	256
@@ -80,15 +87,23 @@ struct dp_config {
 /*
  * A tunnel to a peer (the LMA's tunnel to a Proxy-CoA, the MAG's to an
  * LMAA), reference counted: the first add creates it, the last del
- * removes it.  Routes and rules name their tunnel by peer and need a
- * reference held for as long as they exist.  A failed add holds no
- * reference; a del always gives one back.
+ * removes it.  Routes and rules name their tunnel by peer and can only
+ * be added while a reference is held; keep one for as long as routes
+ * use the tunnel.  Source rules also keep it (and the MAG's per-LMA
+ * table) until they are deleted.  A failed add holds no reference; a
+ * del always gives one back.  The local address of the first add counts.
  */
 struct dp_tunnel {
 	struct in6_addr	 local;		/* our end: LMAA or Proxy-CoA */
 	struct in6_addr	 peer;
-	unsigned	 ifindex;	/* egress towards peer; 0: route lookup */
+	unsigned	 ifindex;	/* egress to peer; 0: route lookup */
 };
+/*
+ * seg6 cannot set the outer source per route on this kernel: it is the
+ * address the kernel selects on the egress interface (or the namespace's
+ * "ip sr tunsrc"), so local must be that address for an ip6tnl peer to
+ * accept the packets.  ip6tnl uses local as given.
+ */
 
 /* LMA downlink: the HNP goes into the tunnel to peer. */
 struct dp_route {
@@ -99,7 +114,7 @@ struct dp_route {
 
 /*
  * MAG uplink: packets from prefix arriving on iif go to the per-peer
- * table whose default route is the tunnel to peer (RFC 5213 6.10.3).
+ * table whose default route is the tunnel to peer (RFC 5213 6.10.5).
  */
 struct dp_rule {
 	struct prefix6	 prefix;
@@ -177,7 +192,8 @@ int		 dp_commit(struct dp *dp);
 unsigned	 dp_pending(const struct dp *dp);
 
 /* Bookkeeping, for tests and the control interface. */
-unsigned	 dp_tunnel_refs(const struct dp *dp, const struct in6_addr *peer);
+unsigned	 dp_tunnel_refs(const struct dp *dp,
+		    const struct in6_addr *peer);
 /* The peer's uplink table, 0 if it has none. */
 uint32_t	 dp_uplink_table(const struct dp *dp,
 		    const struct in6_addr *peer);

@@ -78,7 +78,7 @@ struct dp_op {
 	struct dp_peer	*peer;
 	struct dp_decap_ent *decap;
 	uint32_t	 table;		/* uplink ops: decided when queued */
-	bool		 first;		/* decap: this add/del changes the kernel */
+	bool		 first;		/* decap: this one changes the kernel */
 	dp_done_fn	*done;
 	void		*arg;
 	int		 status;
@@ -103,6 +103,9 @@ struct dp_msg {
 #define DP_SEEN_SLOTS	8192
 
 #define DP_PEER_BUCKETS	1024
+/* No request needs more than this many messages or bytes. */
+#define DP_OP_MSGS	4
+#define DP_OP_BYTES	2048
 
 struct dp_backend;
 
@@ -152,7 +155,8 @@ struct dp_backend {
 	/* Appends the route's way into the tunnel (RTA_OIF, RTA_ENCAP). */
 	void		 (*put_nexthop)(struct dp *dp, const struct dp_peer *p);
 	/* Synchronous preparation of a first decap add: 0 or -errno. */
-	int		 (*decap_prepare)(struct dp *dp, struct dp_decap_ent *d);
+	int		 (*decap_prepare)(struct dp *dp,
+			    struct dp_decap_ent *d);
 	/* Appends the messages adding or removing decapsulation. */
 	void		 (*decap)(struct dp *dp, struct dp_op *op,
 			    const struct dp_decap_ent *d, bool add);
@@ -188,6 +192,11 @@ int		 dp_window_flush(struct dp *dp);
 /* Whether the window has room for n more messages of one request. */
 bool		 dp_window_room(const struct dp *dp, unsigned n);
 
+/* dp.c */
+unsigned	 dp_addr_hash(const struct in6_addr *a);
+/* dp_exec.c: runs a queue in order; statuses land in each op. */
+void		 dp_run_queue(struct dp *dp, struct dp_queue *q);
+
 /* dp_flush.c: remove everything tagged, restore the local rule. */
 int		 dp_flush_kernel(struct dp *dp);
 /* The local rule dance, shared by decap bookkeeping and flush. */
@@ -195,6 +204,7 @@ int		 dp_local_move(struct dp *dp, struct dp_op *op);
 int		 dp_local_restore(struct dp *dp, struct dp_op *op);
 
 /* seg6 message encoding, exposed for the unit test. */
-void		 dp_seg6_put_encap(struct nlb_buf *b, const struct in6_addr *seg);
+void		 dp_seg6_put_encap(struct nlb_buf *b,
+		    const struct in6_addr *seg);
 
 #endif /* PMIP6_DP_BACKEND_H */

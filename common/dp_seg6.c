@@ -10,7 +10,9 @@
  * peer, so a "tunnel" here is only the egress interface the routes hang
  * on: the route is re-looked-up on the outer address after encapsulation,
  * and the interface merely has to exist and not be loopback (a route
- * through lo becomes a reject route).
+ * through lo becomes a reject route).  The outer source is the kernel's
+ * choice of address on that interface (or "ip sr tunsrc"): this kernel
+ * takes no tunnel source per route.
  *
  * Decapsulation is a seg6local End.DT6 route for the local endpoint in
  * table_decap, reached by a rule matching protocol 41 to that address

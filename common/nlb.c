@@ -196,13 +196,14 @@ nlb_parse(const struct nlmsghdr *m, size_t hdrlen, const struct rtattr **tb,
     unsigned max)
 {
 	size_t off = NLMSG_HDRLEN + NLB_ALIGN(hdrlen);
+	const struct rtattr *a;
 
 	if (m->nlmsg_len < off) {
 		memset(tb, 0, (max + 1) * sizeof(*tb));
 		return -EINVAL;
 	}
-	return nlb_parse_attrs((const struct rtattr *)((const uint8_t *)m + off),
-	    m->nlmsg_len - off, tb, max);
+	a = (const struct rtattr *)(const void *)((const uint8_t *)m + off);
+	return nlb_parse_attrs(a, m->nlmsg_len - off, tb, max);
 }
 
 int

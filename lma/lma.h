@@ -57,6 +57,9 @@ struct lma_conf {
 	int		 log_level;
 };
 
+struct lma_pend;
+struct lma_lq;
+
 /* What a binding needs from the data plane, as requests the core makes. */
 struct lma_dp_ops {
 	/* Route pfx toward the MAG at pcoa, replacing a route toward old
@@ -65,6 +68,18 @@ struct lma_dp_ops {
 		    const struct in6_addr *pcoa, const struct in6_addr *old);
 	int	(*route_del)(void *ctx, const struct prefix6 *pfx,
 		    const struct in6_addr *pcoa);
+	/*
+	 * Optional batching, used while lma.dp_defer is set (the daemon
+	 * sets it for one receive burst).  route_add_q queues what
+	 * route_add does and returns 0, or -errno having queued nothing;
+	 * its outcome comes later through lma_route_done(tok), called
+	 * from flush(), which commits everything queued.  The PBA waits
+	 * for that outcome, so a route that failed is still refused.
+	 */
+	int	(*route_add_q)(void *ctx, const struct prefix6 *pfx,
+		    const struct in6_addr *pcoa, const struct in6_addr *old,
+		    void *tok);
+	void	(*flush)(void *ctx);
 	void	*ctx;
 };
 
@@ -73,21 +88,28 @@ enum lma_bstate {
 	LMA_B_DELETING,		/* de-registered, MinDelayBeforeBCEDelete */
 };
 
+/*
+ * One binding; there may be millions, so every field counts.  The MN
+ * identifier follows the struct in the same allocation (it never changes
+ * after creation), and the lifetime or deletion delay is a place in one
+ * of lma_life.c's queues rather than a timer of its own.
+ */
 struct lma_binding {
 	struct bce	 b;
-	struct lma	*lma;
 	struct bce_hnp	 hnp0;		/* the common single prefix, inline */
 	struct bce_hnp	*hnp_extra;	/* the others, one allocation */
+	struct lma_parked *parked;	/* PBU waiting for the old MAG */
+	struct lma_binding *lq_prev, *lq_next;	/* lifetime queue */
+	uint64_t	 last_ts;	/* last accepted timestamp */
+	uint32_t	 deadline;	/* clock_ms(), low 32 bits */
+	uint32_t	 lq;		/* lifetime queue, 0: none */
+	uint32_t	 lifetime;	/* granted, seconds */
+	uint16_t	 last_seq;
 	uint8_t		 n_extra;
 	uint8_t		 state;		/* enum lma_bstate */
 	uint8_t		 routed;	/* data plane has the routes */
-	uint64_t	 last_ts;	/* last accepted timestamp */
-	uint16_t	 last_seq;
-	uint32_t	 lifetime;	/* granted, seconds */
-	uint64_t	 created_ms;
-	uint64_t	 updated_ms;
-	struct timer	 timer;		/* lifetime or deletion delay */
-	struct lma_parked *parked;	/* PBU waiting for the old MAG */
+	uint8_t		 busy;		/* routes queued, PBA not yet sent */
+	uint8_t		 mnid[];	/* b.mnid points here */
 };
 
 /*
@@ -150,6 +172,12 @@ struct lma {
 	void			*event_ctx;
 	uint32_t		 restart_counter;
 	struct timer		 hb_timer;
+	int			 dp_defer;	/* use dp.route_add_q */
+	unsigned		 n_pend;	/* PBAs waiting for the dp */
+	struct lma_pend		*pend_free;	/* recycled records */
+	struct lma_lq		**lq;		/* lifetime queues, by delay */
+	struct lma_lq		**lq_hash;
+	size_t			 n_lq, cap_lq;
 };
 
 enum lma_dp_kind { LMA_DP_AUTO, LMA_DP_SEG6, LMA_DP_IP6TNL, LMA_DP_NONE };
@@ -178,6 +206,20 @@ void	 lma_pbu(struct lma *, const struct mh_msg *,
 void	 lma_binding_release(struct lma *, struct lma_binding *,
 	    const char *why);
 int	 lma_mag_authorized(const struct lma *, const struct in6_addr *);
+/* The data plane's answer for one route queued by dp.route_add_q. */
+void	 lma_route_done(struct lma *, void *tok, const struct prefix6 *,
+	    int status);
+/* Free what batching kept for reuse (at shutdown). */
+void	 lma_pend_drain(struct lma *);
+/* Its lifetime or deletion delay ran out. */
+void	 lma_binding_expired(struct lma *, struct lma_binding *);
+
+/* lma_life.c: per-binding deadlines, one queue per distinct delay */
+int	 lma_life_arm(struct lma *, struct lma_binding *, uint64_t delay_ms);
+void	 lma_life_cancel(struct lma *, struct lma_binding *);
+/* ms until it fires; 0 if due or not armed. */
+uint64_t lma_life_remaining(const struct lma_binding *);
+void	 lma_life_free(struct lma *);
 
 /* lma_pool.c */
 struct lma_pool;

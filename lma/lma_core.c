@@ -60,6 +60,8 @@ lma_shutdown(struct lma *l)
 	bce_walk(l->cache, release_one, l);
 	bce_cache_free(l->cache);
 	lma_pool_free(l->pools);
+	lma_pend_drain(l);
+	lma_life_free(l);
 	l->cache = NULL;
 	l->pools = NULL;
 }
@@ -116,6 +118,10 @@ lma_input(struct lma *l, const uint8_t *buf, size_t len,
 		return;
 	}
 	l->stats.rx[m.type]++;
+	/* Only PBU processing knows how to meet a binding whose routes are
+	 * still queued: settle the batch before anything else runs. */
+	if (m.type != MH_TYPE_BU && l->n_pend > 0 && l->dp.flush != NULL)
+		l->dp.flush(l->dp.ctx);
 	switch (m.type) {
 	case MH_TYPE_BU:
 		lma_pbu(l, &m, src);

@@ -51,7 +51,7 @@ print_binding(struct walk *w, const struct lma_binding *lb)
 	char id[BCE_MNID_MAX * 6 + 1], mag[INET6_ADDRSTRLEN] = "-";
 	char p[PREFIX6_STRLEN];
 	const struct bce_hnp *h;
-	uint64_t left = timer_remaining(&lb->timer) / 1000;
+	uint64_t left = lma_life_remaining(lb) / 1000;
 	unsigned i;
 
 	mnid_print(id, sizeof(id), &lb->b, w->json);

@@ -8,8 +8,12 @@
 #include "ctl.h"
 #include "dp.h"
 #include "lma.h"
+#include "mh_sock.h"
 
 #define RATE_SLOTS	10
+#define TX_SLOTS	MH_SOCK_BATCH
+
+struct lma_route_op;
 
 struct lma_daemon {
 	struct lma	 lma;
@@ -19,11 +23,20 @@ struct lma_daemon {
 	struct dp	*dp;
 	struct ctl	*ctl;
 	int		 mh_fd;
+	int		 mh_bound;	/* mh_fd bound to the LMA address */
 	int		 fg;
 	uint64_t	 rx_unprotected;
 	struct timer	 rate_timer;
 	uint64_t	 rate_ring[RATE_SLOTS];
 	unsigned	 rate_pos;
+	/* Within one receive burst, MHs to send wait here for one
+	 * sendmmsg() and route requests for one dp_commit(). */
+	int		 bursting;
+	int		 flushing;
+	unsigned	 n_tx;
+	struct mh_dgram	 tx[TX_SLOTS];
+	uint8_t		 tx_buf[TX_SLOTS][MH_MAX_LEN];
+	struct lma_route_op *op_free;
 };
 
 extern const struct ctl_cmd lma_ctl_cmds[];

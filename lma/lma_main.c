@@ -22,7 +22,6 @@
 #include <unistd.h>
 
 #include "lma_daemon.h"
-#include "mh_sock.h"
 
 static struct lma_daemon D;
 
@@ -75,6 +74,129 @@ dp_route_add_cb(void *ctx, const struct prefix6 *pfx,
 	return 0;
 }
 
+/*
+ * The same for a receive burst: the route is only queued, and its
+ * outcome reaches the core through lma_route_done() when dp_flush_cb()
+ * commits the whole burst at once.  One operation per route, with the
+ * tunnel reference bookkeeping dp_route_add_cb() does inline.
+ */
+struct lma_route_op {
+	struct lma_daemon *d;
+	struct dp_tunnel t;
+	struct in6_addr	 old;
+	struct prefix6	 pfx;
+	void		*tok;
+	struct lma_route_op *next;	/* on the free list */
+	int		 st_t, st_r;
+	int		 waiting;	/* callbacks still to come */
+	uint8_t		 moved, has_old;
+	uint8_t		 tunnel_queued;	/* its answer not yet in */
+};
+
+static void
+route_op_step(void *arg, int status)
+{
+	struct lma_route_op *op = arg;
+	struct lma_daemon *d = op->d;
+	int st;
+
+	/* Answers come in queue order: the tunnel's first. */
+	if (op->tunnel_queued) {
+		op->tunnel_queued = 0;
+		op->st_t = status;
+	} else
+		op->st_r = status;
+	if (--op->waiting > 0)
+		return;
+	if (op->st_t != 0 || op->st_r != 0) {
+		if (op->moved && op->st_t == 0)
+			dp_tunnel_del(d->dp, &op->t, NULL, NULL);
+		st = op->st_t != 0 ? op->st_t : op->st_r;
+	} else {
+		if (op->moved && op->has_old) {
+			op->t.peer = op->old;
+			dp_tunnel_del(d->dp, &op->t, NULL, NULL);
+		}
+		st = 0;
+	}
+	lma_route_done(&d->lma, op->tok, &op->pfx, st);
+	op->next = d->op_free;
+	d->op_free = op;
+}
+
+static int
+dp_route_add_q_cb(void *ctx, const struct prefix6 *pfx,
+    const struct in6_addr *pcoa, const struct in6_addr *old, void *tok)
+{
+	struct lma_daemon *d = ctx;
+	struct lma_route_op *op;
+	struct dp_route r = { .prefix = *pfx, .peer = *pcoa,
+	    .replace = old != NULL };
+
+	if ((op = d->op_free) != NULL)
+		d->op_free = op->next;
+	else if ((op = malloc(sizeof(*op))) == NULL)
+		return -ENOMEM;
+	memset(op, 0, sizeof(*op));
+	op->d = d;
+	op->t.local = d->conf.lmaa;
+	op->t.peer = *pcoa;
+	op->pfx = *pfx;
+	op->tok = tok;
+	op->moved = old == NULL || !IN6_ARE_ADDR_EQUAL(old, pcoa);
+	if (old != NULL) {
+		op->old = *old;
+		op->has_old = 1;
+	}
+	if (op->moved) {
+		if (dp_tunnel_add(d->dp, &op->t, route_op_step, op) != 0) {
+			op->next = d->op_free;
+			d->op_free = op;
+			return -ENOMEM;
+		}
+		op->tunnel_queued = 1;
+		op->waiting++;
+	}
+	op->waiting++;
+	if (dp_route_add(d->dp, &r, route_op_step, op) != 0) {
+		if (op->waiting == 1) {
+			op->next = d->op_free;
+			d->op_free = op;
+			return -ENOMEM;
+		}
+		/* The tunnel's callback finishes the operation. */
+		op->waiting--;
+		op->st_r = -ENOMEM;
+	}
+	return 0;
+}
+
+static void
+route_ops_drain(struct lma_daemon *d)
+{
+	struct lma_route_op *op;
+
+	while ((op = d->op_free) != NULL) {
+		d->op_free = op->next;
+		free(op);
+	}
+}
+
+/* Commit what a burst queued; callbacks may queue more (tunnel
+ * references to drop), hence the loop. */
+static void
+dp_flush_cb(void *ctx)
+{
+	struct lma_daemon *d = ctx;
+
+	if (d->flushing)
+		return;
+	d->flushing = 1;
+	while (dp_pending(d->dp) > 0)
+		dp_commit(d->dp);
+	d->flushing = 0;
+}
+
 static int
 dp_route_del_cb(void *ctx, const struct prefix6 *pfx,
     const struct in6_addr *pcoa)
@@ -84,10 +206,39 @@ dp_route_del_cb(void *ctx, const struct prefix6 *pfx,
 	struct dp_route r = { .prefix = *pfx, .peer = *pcoa };
 	int st = 0;
 
+	/* In a burst the removal rides with the burst's commit; nobody
+	 * waits for its status. */
+	if (d->bursting) {
+		dp_route_del(d->dp, &r, NULL, NULL);
+		dp_tunnel_del(d->dp, &t, NULL, NULL);
+		return 0;
+	}
 	dp_route_del(d->dp, &r, dp_status_slot, &st);
 	dp_tunnel_del(d->dp, &t, NULL, NULL);
 	dp_commit(d->dp);
 	return st;
+}
+
+static void
+tx_flush(struct lma_daemon *d)
+{
+	static struct log_ratelimit rl = LOG_RATELIMIT_INIT(10000, 10);
+	char s[INET6_ADDRSTRLEN];
+	unsigned i = 0;
+	int n;
+
+	while (i < d->n_tx) {
+		n = mh_sock_send_batch(d->mh_fd, d->tx + i, d->n_tx - i);
+		if (n > 0) {
+			i += (unsigned)n;
+			continue;
+		}
+		/* The first of the rest failed: report it, skip it. */
+		log_rl(&rl, LOG_SUB_MH, LOG_LVL_WARN, "send to %s: %s",
+		    addr6_ntop(&d->tx[i].ri.dst, s), strerror(errno));
+		i++;
+	}
+	d->n_tx = 0;
 }
 
 static int
@@ -97,7 +248,21 @@ mh_send_cb(void *ctx, const struct in6_addr *src, const struct in6_addr *dst,
 	struct lma_daemon *d = ctx;
 	static struct log_ratelimit rl = LOG_RATELIMIT_INIT(10000, 10);
 	char s[INET6_ADDRSTRLEN];
+	struct mh_dgram *g;
 
+	if (d->bursting) {
+		if (d->n_tx == TX_SLOTS)
+			tx_flush(d);
+		g = &d->tx[d->n_tx++];
+		memcpy(g->buf, mh, len);
+		g->len = len;
+		memset(&g->ri, 0, sizeof(g->ri));
+		/* Unspecified: the socket's own address, no cmsg. */
+		if (!d->mh_bound || !IN6_ARE_ADDR_EQUAL(src, &d->conf.lmaa))
+			g->ri.src = *src;
+		g->ri.dst = *dst;
+		return 0;
+	}
 	if (mh_sock_send(d->mh_fd, src, dst, 0, mh, len) < 0) {
 		log_rl(&rl, LOG_SUB_MH, LOG_LVL_WARN, "send to %s: %s",
 		    addr6_ntop(dst, s), strerror(errno));
@@ -106,33 +271,50 @@ mh_send_cb(void *ctx, const struct in6_addr *src, const struct in6_addr *dst,
 	return 0;
 }
 
+/*
+ * Drain in bursts of up to 256 MHs, but return to the loop so timers and
+ * the control socket are served under load too.  A burst is received
+ * with recvmmsg(), its routes committed together and its answers sent
+ * with sendmmsg(); a PBA still leaves only once the kernel has accepted
+ * its routes.
+ */
 static void
 mh_readable(int fd, uint32_t ev, void *ctx)
 {
+	static uint8_t bufs[MH_SOCK_BATCH][MH_MAX_LEN + 1];
 	struct lma_daemon *d = ctx;
-	struct mh_rxinfo ri;
-	uint8_t buf[MH_MAX_LEN + 1];
-	ssize_t n;
-	int budget = 256;
+	struct mh_dgram rx[MH_SOCK_BATCH];
+	int budget = 256 / MH_SOCK_BATCH, i, n;
 
 	(void)ev;
-	/* Drain in bursts, but return to the loop so timers and the control
-	 * socket are served under load too. */
-	while (budget-- > 0) {
-		n = mh_sock_recv(fd, buf, sizeof(buf), &ri);
-		if (n == 0)
-			break;
-		if (n < 0) {
-			if (errno != EMSGSIZE && errno != EBADMSG)
-				break;
-			d->lma.stats.rx_malformed++;
-			continue;
-		}
-		/* Only what is addressed to the LMA address is ours. */
-		if (!IN6_ARE_ADDR_EQUAL(&ri.dst, &d->conf.lmaa))
-			continue;
-		lma_input(&d->lma, buf, (size_t)n, &ri.src, &ri.dst);
+	for (i = 0; i < MH_SOCK_BATCH; i++) {
+		rx[i].buf = bufs[i];
+		rx[i].cap = sizeof(bufs[i]);
 	}
+	d->bursting = 1;
+	d->lma.dp_defer = 1;
+	while (budget-- > 0) {
+		if ((n = mh_sock_recv_batch(fd, rx, MH_SOCK_BATCH)) <= 0)
+			break;
+		for (i = 0; i < n; i++) {
+			if (rx[i].err != 0) {
+				d->lma.stats.rx_malformed++;
+				continue;
+			}
+			/* Only what is addressed to the LMA address is
+			 * ours. */
+			if (!IN6_ARE_ADDR_EQUAL(&rx[i].ri.dst, &d->conf.lmaa))
+				continue;
+			lma_input(&d->lma, rx[i].buf, rx[i].len, &rx[i].ri.src,
+			    &rx[i].ri.dst);
+		}
+		if (n < MH_SOCK_BATCH)
+			break;
+	}
+	dp_flush_cb(d);
+	d->lma.dp_defer = 0;
+	tx_flush(d);
+	d->bursting = 0;
 }
 
 static void
@@ -324,12 +506,20 @@ main(int argc, char **argv)
 
 	if ((d->mh_fd = mh_sock_open()) == -1)
 		fatal(LOG_SUB_MH, "MH socket");
+	/* Where the address is already up, let the socket filter and
+	 * address for us; otherwise mh_readable() filters and every MH
+	 * names its source. */
+	d->mh_bound = mh_sock_bind(d->mh_fd, &d->conf.lmaa) == 0;
 	if (lma_init(&d->lma, d->loop, &d->conf) == -1)
 		fatalx(LOG_SUB_MAIN, "out of memory");
 	d->lma.send = mh_send_cb;
 	d->lma.send_ctx = d;
 	d->lma.dp.route_add = dp_route_add_cb;
 	d->lma.dp.route_del = dp_route_del_cb;
+	d->lma.dp.route_add_q = dp_route_add_q_cb;
+	d->lma.dp.flush = dp_flush_cb;
+	for (rc = 0; rc < TX_SLOTS; rc++)
+		d->tx[rc].buf = d->tx_buf[rc];
 	d->lma.dp.ctx = d;
 	d->lma.event = lma_ctl_event;
 	d->lma.event_ctx = d;
@@ -360,6 +550,7 @@ main(int argc, char **argv)
 
 	lma_hb_stop(&d->lma);
 	lma_shutdown(&d->lma);
+	route_ops_drain(d);
 	ctl_close(d->ctl);
 	dp_close(d->dp);
 	close(d->mh_fd);

@@ -22,10 +22,26 @@ enum lookup {
 	LK_REJECT,	/* status in *status */
 };
 
+/*
+ * A PBU whose routes were queued in a batch (lma.dp_defer): what its
+ * PBA needs once the data plane has answered for every prefix.
+ */
+struct lma_pend {
+	struct mh_msg	 pbu;
+	struct in6_addr	 src;
+	struct in6_addr	 pcoa;
+	struct in6_addr	 old;		/* update: the previous Proxy-CoA */
+	struct lma_binding *lb;
+	struct lma_pend	*next;		/* on the free list */
+	unsigned	 left;		/* routes not yet answered */
+	int		 err;		/* first failure */
+	uint8_t		 is_new;	/* new session, else update */
+	uint8_t		 moved, reviving, trigger;
+};
+
 static struct log_ratelimit rl_unauth = LOG_RATELIMIT_INIT(10000, 10);
 static struct log_ratelimit rl_reject = LOG_RATELIMIT_INIT(10000, 20);
 
-static void binding_timeout(struct timer *, void *);
 static void pbu_process(struct lma *, const struct mh_msg *,
     const struct in6_addr *, int);
 
@@ -317,6 +333,16 @@ event(struct lma *l, const char *what, const struct lma_binding *lb)
 		l->event(l->event_ctx, what, lb);
 }
 
+static void
+route_failed(struct lma *l, const struct prefix6 *pfx, int rc)
+{
+	char p[PREFIX6_STRLEN];
+
+	l->stats.dp_failures++;
+	log_warnx(LOG_SUB_LMA, "data plane: route %s: %s",
+	    prefix6_ntop(pfx, p), strerror(-rc));
+}
+
 static int
 routes_add(struct lma *l, struct lma_binding *lb, const struct in6_addr *pcoa)
 {
@@ -332,15 +358,86 @@ routes_add(struct lma *l, struct lma_binding *lb, const struct in6_addr *pcoa)
 		rc = l->dp.route_add != NULL ?
 		    l->dp.route_add(l->dp.ctx, &h->pfx, pcoa, old) : 0;
 		if (rc != 0) {
-			char p[PREFIX6_STRLEN];
-
-			l->stats.dp_failures++;
-			log_warnx(LOG_SUB_LMA, "data plane: route %s: %s",
-			    prefix6_ntop(&h->pfx, p), strerror(-rc));
+			route_failed(l, &h->pfx, rc);
 			return -1;
 		}
 	}
 	return 0;
+}
+
+static struct lma_pend *
+pend_get(struct lma *l)
+{
+	struct lma_pend *p = l->pend_free;
+
+	if (p != NULL)
+		l->pend_free = p->next;
+	else if ((p = malloc(sizeof(*p))) == NULL)
+		return NULL;
+	/* All but the PBU, which the caller copies in. */
+	memset(&p->src, 0, sizeof(*p) - offsetof(struct lma_pend, src));
+	return p;
+}
+
+static void
+pend_put(struct lma *l, struct lma_pend *p)
+{
+	p->next = l->pend_free;
+	l->pend_free = p;
+}
+
+void
+lma_pend_drain(struct lma *l)
+{
+	struct lma_pend *p;
+
+	while ((p = l->pend_free) != NULL) {
+		l->pend_free = p->next;
+		free(p);
+	}
+}
+
+static void pend_finish(struct lma *, struct lma_pend *);
+
+/*
+ * routes_add() for a batch: queue every prefix's route and leave the
+ * PBA to pend_finish(), once lma_route_done() has heard about each.
+ */
+static void
+routes_add_q(struct lma *l, struct lma_binding *lb, struct lma_pend *p)
+{
+	const struct in6_addr *old = lb->routed && lb->b.peer != NULL ?
+	    &lb->b.peer->addr : NULL;
+	struct bce_hnp *h;
+	int rc;
+
+	lb->routed = 1;
+	lb->busy = 1;
+	p->lb = lb;
+	p->left = 1;		/* held until every route is queued */
+	l->n_pend++;
+	for (h = lb->b.hnp; h != NULL; h = h->next) {
+		p->left++;
+		if ((rc = l->dp.route_add_q(l->dp.ctx, &h->pfx, &p->pcoa, old,
+		    p)) != 0)
+			lma_route_done(l, p, &h->pfx, rc);
+	}
+	lma_route_done(l, p, NULL, 0);
+}
+
+void
+lma_route_done(struct lma *l, void *tok, const struct prefix6 *pfx,
+    int status)
+{
+	struct lma_pend *p = tok;
+
+	if (status != 0) {
+		route_failed(l, pfx, status);
+		if (p->err == 0)
+			p->err = status;
+	}
+	if (--p->left == 0)
+		pend_finish(l, p);
 }
 
 static void
@@ -379,25 +476,20 @@ lma_binding_release(struct lma *l, struct lma_binding *lb, const char *why)
 	id[n] = '\0';
 	log_info(LOG_SUB_LMA, "binding for \"%s\" released: %s", id, why);
 	event(l, "deleted", lb);
-	timer_cancel(l->loop, &lb->timer);
+	lma_life_cancel(l, lb);
 	parked_free(l, lb);
 	routes_del(l, lb);
 	for (h = lb->b.hnp; h != NULL; h = h->next)
 		if (l->pools != NULL)
 			lma_pool_release(l->pools, &h->pfx);
 	bce_remove(l->cache, &lb->b);
-	bce_clear(&lb->b);
 	free(lb->hnp_extra);
 	free(lb);
 }
 
-static void
-binding_timeout(struct timer *t, void *ctx)
+void
+lma_binding_expired(struct lma *l, struct lma_binding *lb)
 {
-	struct lma_binding *lb = ctx;
-	struct lma *l = lb->lma;
-
-	(void)t;
 	if (lb->state == LMA_B_DELETING) {
 		l->stats.deregistered++;
 		lma_binding_release(l, lb, "de-registered");
@@ -446,11 +538,15 @@ assign_prefixes(struct lma *l, struct lma_binding *lb, const struct mh_opts *o)
 				return MH_BA_NOT_AUTHORIZED_FOR_HNP;
 			to_prefix6(&o->hnp[i], &want[n]);
 			/* Policy: a proposed prefix must lie in a range the
-			 * operator lets MAGs propose (learnt from RADIUS). */
+			 * operator lets MAGs propose (learnt from RADIUS), or
+			 * in our own pools: after an LMA restart the MAGs
+			 * re-register with the prefixes they were given, and
+			 * the MNs keep their addresses. */
 			for (k = 0; k < l->conf.proposed.n; k++)
 				if (prefix6_covers(&proposed[k], &want[n]))
 					break;
-			if (k == l->conf.proposed.n)
+			if (k == l->conf.proposed.n && (l->pools == NULL ||
+			    !lma_pool_contains(l->pools, &want[n])))
 				return MH_BA_NOT_AUTHORIZED_FOR_HNP;
 			n++;
 		}
@@ -493,12 +589,20 @@ accepted(struct lma *l, struct lma_binding *lb, const struct mh_msg *m,
 		lb->last_ts = m->opt.ts;
 	lb->last_seq = m->seq;
 	lb->lifetime = life;
-	lb->updated_ms = clock_ms();
-	timer_arm(l->loop, &lb->timer, (uint64_t)life * 1000);
+	(void)lma_life_arm(l, lb, (uint64_t)life * 1000);
 	a->status = MH_BA_ACCEPTED;
 	a->lifetime = (uint16_t)(life / 4);
 	pba_prefixes(a, lb);
 	send_pba(l, a, src);
+}
+
+static void
+new_session_done(struct lma *l, struct lma_binding *lb,
+    const struct mh_msg *m, struct mh_msg *a, const struct in6_addr *src)
+{
+	l->stats.created++;
+	event(l, "created", lb);
+	accepted(l, lb, m, a, src);
 }
 
 static void
@@ -507,35 +611,48 @@ new_session(struct lma *l, const struct mh_msg *m, const struct in6_addr *src,
 {
 	const struct mh_opts *o = &m->opt;
 	struct lma_binding *lb;
+	struct lma_pend *p = NULL;
 	uint8_t st;
 
 	if (m->lifetime == 0)
 		return;		/* 5.4.1: nothing to de-register: ignore */
-	if ((lb = calloc(1, sizeof(*lb))) == NULL) {
+	if ((lb = calloc(1, sizeof(*lb) + o->mnid_len)) == NULL) {
 		reject(l, a, MH_BA_INSUFFICIENT, src, m);
 		return;
 	}
-	lb->lma = l;
-	timer_init(&lb->timer, binding_timeout, lb);
-	if (bce_set_id(&lb->b, o->mnid, o->mnid_len, o->att,
-	    (o->present & MH_HAS_MNLLI) ? o->mnlli : NULL, o->mnlli_len) == -1) {
+	if (bce_set_id_buf(&lb->b, lb->mnid, o->mnid, o->mnid_len, o->att,
+	    (o->present & MH_HAS_MNLLI) ? o->mnlli : NULL,
+	    o->mnlli_len) == -1) {
 		free(lb);
 		reject(l, a, MH_BA_INSUFFICIENT, src, m);
 		return;
 	}
 	bce_insert(l->cache, &lb->b);
+	if (l->dp_defer && l->dp.route_add_q != NULL &&
+	    (p = pend_get(l)) == NULL) {
+		lma_binding_release(l, lb, "out of memory");
+		reject(l, a, MH_BA_INSUFFICIENT, src, m);
+		return;
+	}
 	if ((st = assign_prefixes(l, lb, o)) != 0 ||
 	    bce_set_peer(l->cache, &lb->b, pcoa) == -1 ||
-	    routes_add(l, lb, pcoa) == -1) {
+	    (p == NULL && routes_add(l, lb, pcoa) == -1)) {
 		/* Never acknowledge what the data plane could not carry. */
+		if (p != NULL)
+			pend_put(l, p);
 		lma_binding_release(l, lb, "registration failed");
 		reject(l, a, st ? st : MH_BA_INSUFFICIENT, src, m);
 		return;
 	}
-	lb->created_ms = clock_ms();
-	l->stats.created++;
-	event(l, "created", lb);
-	accepted(l, lb, m, a, src);
+	if (p != NULL) {
+		p->pbu = *m;
+		p->src = *src;
+		p->pcoa = *pcoa;
+		p->is_new = 1;
+		routes_add_q(l, lb, p);
+		return;
+	}
+	new_session_done(l, lb, m, a, src);
 }
 
 static void
@@ -557,7 +674,7 @@ deregister(struct lma *l, struct lma_binding *lb, const struct mh_msg *m,
 		lb->state = LMA_B_DELETING;
 		/* Drop the MN's traffic meanwhile (5.3.5). */
 		routes_del(l, lb);
-		timer_arm(l->loop, &lb->timer, l->conf.MinDelayBeforeBCEDelete);
+		(void)lma_life_arm(l, lb, l->conf.MinDelayBeforeBCEDelete);
 		event(l, "deregistered", lb);
 	}
 	/* A PBU from the new MAG was waiting for exactly this. */
@@ -580,32 +697,18 @@ revocation_trigger(const struct lma_binding *lb, const struct mh_msg *m)
 	    MH_BRT_HANDOVER_DIFF_ATT;
 }
 
+/* The rest of update(), once the new path is in place. */
 static void
-update(struct lma *l, struct lma_binding *lb, const struct mh_msg *m,
+update_done(struct lma *l, struct lma_binding *lb, const struct mh_msg *m,
     const struct in6_addr *src, const struct in6_addr *pcoa,
-    struct mh_msg *a)
+    struct mh_msg *a, int rerouted, const struct in6_addr *old, int moved,
+    int reviving, uint8_t trigger)
 {
 	const struct mh_opts *o = &m->opt;
-	struct in6_addr old;
-	int moved = !pcoa_of(lb, pcoa), reviving = lb->state == LMA_B_DELETING;
-	uint8_t trigger = revocation_trigger(lb, m);
 
-	if (m->lifetime == 0) {
-		deregister(l, lb, m, pcoa, a, src);
+	if (rerouted && bce_set_peer(l->cache, &lb->b, pcoa) == -1) {
+		reject(l, a, MH_BA_INSUFFICIENT, src, m);
 		return;
-	}
-	if (lb->b.peer != NULL)
-		old = lb->b.peer->addr;
-	/* 5.3.4: the new path first, so a failure leaves the old one. */
-	if (moved || !lb->routed) {
-		if (routes_add(l, lb, pcoa) == -1) {
-			reject(l, a, MH_BA_INSUFFICIENT, src, m);
-			return;
-		}
-		if (bce_set_peer(l->cache, &lb->b, pcoa) == -1) {
-			reject(l, a, MH_BA_INSUFFICIENT, src, m);
-			return;
-		}
 	}
 	lb->state = LMA_B_ACTIVE;
 	/* The MN may now be on another interface (HI=2): record it. */
@@ -623,12 +726,81 @@ update(struct lma *l, struct lma_binding *lb, const struct mh_msg *m,
 		/* Seed draft Figure 10 / RFC 5846: tell the old MAG, unless
 		 * it already de-registered. */
 		if (l->conf.revocation && !reviving)
-			lma_revoke_binding(l, lb, &old, trigger);
+			lma_revoke_binding(l, lb, old, trigger);
 	} else {
 		l->stats.updated++;
 		event(l, reviving ? "revived" : "refreshed", lb);
 	}
 	accepted(l, lb, m, a, src);
+}
+
+static void
+update(struct lma *l, struct lma_binding *lb, const struct mh_msg *m,
+    const struct in6_addr *src, const struct in6_addr *pcoa,
+    struct mh_msg *a)
+{
+	struct in6_addr old;
+	int moved = !pcoa_of(lb, pcoa), reviving = lb->state == LMA_B_DELETING;
+	uint8_t trigger = revocation_trigger(lb, m);
+	struct lma_pend *p;
+
+	if (m->lifetime == 0) {
+		deregister(l, lb, m, pcoa, a, src);
+		return;
+	}
+	memset(&old, 0, sizeof(old));
+	if (lb->b.peer != NULL)
+		old = lb->b.peer->addr;
+	/* 5.3.4: the new path first, so a failure leaves the old one. */
+	if (!moved && lb->routed) {
+		update_done(l, lb, m, src, pcoa, a, 0, &old, moved, reviving,
+		    trigger);
+		return;
+	}
+	if (l->dp_defer && l->dp.route_add_q != NULL) {
+		if ((p = pend_get(l)) == NULL) {
+			reject(l, a, MH_BA_INSUFFICIENT, src, m);
+			return;
+		}
+		p->pbu = *m;
+		p->src = *src;
+		p->pcoa = *pcoa;
+		p->old = old;
+		p->moved = (uint8_t)moved;
+		p->reviving = (uint8_t)reviving;
+		p->trigger = trigger;
+		routes_add_q(l, lb, p);
+		return;
+	}
+	if (routes_add(l, lb, pcoa) == -1) {
+		reject(l, a, MH_BA_INSUFFICIENT, src, m);
+		return;
+	}
+	update_done(l, lb, m, src, pcoa, a, 1, &old, moved, reviving, trigger);
+}
+
+/* Every route of a batched PBU has its answer: now the PBA. */
+static void
+pend_finish(struct lma *l, struct lma_pend *p)
+{
+	struct lma_binding *lb = p->lb;
+	struct mh_msg a;
+
+	lb->busy = 0;
+	l->n_pend--;
+	pba_init(&a, &p->pbu);
+	if (p->is_new && p->err != 0) {
+		/* Never acknowledge what the data plane could not carry. */
+		lma_binding_release(l, lb, "registration failed");
+		reject(l, &a, MH_BA_INSUFFICIENT, &p->src, &p->pbu);
+	} else if (p->is_new)
+		new_session_done(l, lb, &p->pbu, &a, &p->src);
+	else if (p->err != 0)
+		reject(l, &a, MH_BA_INSUFFICIENT, &p->src, &p->pbu);
+	else
+		update_done(l, lb, &p->pbu, &p->src, &p->pcoa, &a, 1, &p->old,
+		    p->moved, p->reviving, p->trigger);
+	pend_put(l, p);
 }
 
 static void
@@ -669,6 +841,33 @@ park(struct lma *l, struct lma_binding *lb, const struct mh_msg *m,
 	}
 	p->pbu = *m;
 	p->src = *src;
+}
+
+/*
+ * Does the PBU concern a binding whose routes are still queued?  Then
+ * the batch is committed first, so it is judged against settled state.
+ */
+static int
+touches_busy(const struct lma *l, const struct mh_msg *m)
+{
+	const struct mh_opts *o = &m->opt;
+	const struct bce *b;
+	struct prefix6 p;
+	unsigned i;
+
+	for (b = bce_by_mnid(l->cache, o->mnid, o->mnid_len); b != NULL;
+	    b = bce_next_mnid(b))
+		if (lb_of((struct bce *)(uintptr_t)b)->busy)
+			return 1;
+	for (i = 0; i < o->n_hnp; i++) {
+		if (!hnp_nonzero(&o->hnp[i]))
+			continue;
+		to_prefix6(&o->hnp[i], &p);
+		if ((b = bce_by_hnp(l->cache, &p)) != NULL &&
+		    lb_of((struct bce *)(uintptr_t)b)->busy)
+			return 1;
+	}
+	return 0;
 }
 
 /*
@@ -720,6 +919,8 @@ pbu_process(struct lma *l, const struct mh_msg *m, const struct in6_addr *src,
 		return;
 	}
 
+	if (l->n_pend > 0 && l->dp.flush != NULL && touches_busy(l, m))
+		l->dp.flush(l->dp.ctx);
 	switch (lookup(l, m, pcoa, &lb, &st)) {
 	case LK_REJECT:
 		if (m->lifetime != 0 || lb != NULL)

@@ -316,6 +316,16 @@ START_TEST(test_config)
 	cfg.backend = DP_BACKEND_NONE;
 	cfg.window = DP_WINDOW_MAX + 1;
 	ck_assert_int_eq(dp_open(&dp, &cfg), -EINVAL);
+	/* An uplink table range over main would replace its default. */
+	dp_config_default(&cfg);
+	cfg.backend = DP_BACKEND_NONE;
+	cfg.table_uplink = 250;
+	cfg.table_uplink_count = 10;
+	ck_assert_int_eq(dp_open(&dp, &cfg), -EINVAL);
+	dp_config_default(&cfg);
+	cfg.backend = DP_BACKEND_NONE;
+	cfg.table_decap = RT_TABLE_MAIN;
+	ck_assert_int_eq(dp_open(&dp, &cfg), -EINVAL);
 	ck_assert_ptr_null(dp);
 }
 END_TEST

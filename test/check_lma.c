@@ -556,6 +556,80 @@ START_TEST(t_dataplane_failure)
 }
 END_TEST
 
+/* Batched data plane: routes queued for a whole receive burst. */
+static void *qtok[MAX_OUT];
+static struct prefix6 qpfx[MAX_OUT];
+static int qfail[MAX_OUT], nq;
+
+static int
+rec_add_q(void *ctx, const struct prefix6 *p, const struct in6_addr *peer,
+    const struct in6_addr *old, void *tok)
+{
+	(void)ctx;
+	(void)peer;
+	(void)old;
+	ck_assert_int_lt(nq, MAX_OUT);
+	qtok[nq] = tok;
+	qpfx[nq] = *p;
+	qfail[nq] = dp_fail;
+	dp_fail = 0;
+	nq++;
+	return 0;
+}
+
+static void
+rec_flush(void *ctx)
+{
+	int i, n = nq;
+
+	(void)ctx;
+	nq = 0;
+	for (i = 0; i < n; i++)
+		lma_route_done(&lma, qtok[i], &qpfx[i], qfail[i]);
+}
+
+START_TEST(t_batched_dataplane)
+{
+	struct mh_msg m;
+
+	nq = 0;
+	lma.dp.route_add_q = rec_add_q;
+	lma.dp.flush = rec_flush;
+	lma.dp_defer = 1;
+	/* One accepted, one whose route fails, in the same burst: no PBA
+	 * before the commit, then each its own answer. */
+	pbu(&m, "mn1@x", "::", MH_HI_NEW_IF);
+	feed(&m, &MAG1);
+	dp_fail = -101;
+	pbu(&m, "mn2@x", "::", MH_HI_NEW_IF);
+	feed(&m, &MAG2);
+	ck_assert_int_eq(nout, 0);
+	ck_assert_int_eq(nq, 2);
+	rec_flush(NULL);
+	ck_assert_int_eq(nout, 2);
+	ck_assert(IN6_ARE_ADDR_EQUAL(&out[0].dst, &MAG1));
+	ck_assert_uint_eq(out[0].m.status, MH_BA_ACCEPTED);
+	last_pba(&MAG2, MH_BA_INSUFFICIENT);
+	ck_assert_uint_eq(bce_cache_count(lma.cache), 1);
+	ck_assert_uint_eq(lma.stats.dp_failures, 1);
+	/* A PBU for a binding still waiting commits the batch first: the
+	 * handoff is judged against the registered binding. */
+	pbu(&m, "mn3@x", "::", MH_HI_NEW_IF);
+	feed(&m, &MAG1);
+	ck_assert_int_eq(nout, 2);
+	pbu(&m, "mn3@x", "::", MH_HI_MAG_HANDOFF);
+	m.opt.ts++;
+	feed(&m, &MAG2);
+	ck_assert_int_eq(nout, 3);
+	ck_assert(IN6_ARE_ADDR_EQUAL(&out[2].dst, &MAG1));
+	ck_assert_uint_eq(out[2].m.status, MH_BA_ACCEPTED);
+	rec_flush(NULL);
+	last_pba(&MAG2, MH_BA_ACCEPTED);
+	ck_assert_uint_eq(bce_cache_count(lma.cache), 2);
+	lma.dp_defer = 0;
+}
+END_TEST
+
 START_TEST(t_hi4_waits_for_dereg)
 {
 	struct mh_prefix p;
@@ -720,6 +794,7 @@ lma_suite(void)
 	tcase_add_test(tc, t_lifetime_expiry);
 	tcase_add_test(tc, t_proposed_prefix);
 	tcase_add_test(tc, t_dataplane_failure);
+	tcase_add_test(tc, t_batched_dataplane);
 	tcase_add_test(tc, t_hi4_waits_for_dereg);
 	tcase_add_test(tc, t_hi4_times_out);
 	tcase_add_test(tc, t_sequence_mode);

@@ -66,8 +66,10 @@ wait_for() {
 # Starts dp_tool in namespace $1 with backend $2 and script $3, leaving
 # it holding its state; output in $out/$1.out, pid in $lastpid.
 start_tool() {
+	# Emptied here, not by the background job, which may start late.
+	: >"$out/$1.out"
 	ip netns exec "$1" "$tool" -b "$2" -c "$3; hold" \
-	    >"$out/$1.out" 2>&1 &
+	    >>"$out/$1.out" 2>&1 &
 	lastpid=$!
 	pids="$pids $lastpid"
 	wait_for "$out/$1.out" '^ready$' ||
@@ -116,7 +118,7 @@ for p in "$mn m0" "$mag a0" "$mag g0" "$lma l0" "$lma c0" "$cn n0"; do
 	set -- $p
 	ip -n "$1" link set "$2" up
 done
-# The MN keeps its home address wherever it attaches (RFC 5213 6.9.1).
+# The MN's address is from its home network prefix 2001:db8:aa::/64.
 ip -n "$mn" -6 addr add 2001:db8:aa::10/64 dev m0 nodad
 ip -n "$mn" -6 route add default via fe80::1 dev m0
 ip -n "$mag" -6 addr add fe80::1/64 dev a0 nodad
@@ -137,8 +139,9 @@ mag_script='decap add 2001:db8:1::1;
 
 # A ping from the MN to the CN, and protocol 41 both ways on the wire.
 check_traffic() {
+	: >"$out/tcpdump.txt"
 	ip netns exec "$lma" tcpdump -l -n -i l0 'ip6 proto 41' \
-	    >"$out/tcpdump.txt" 2>&1 &
+	    >>"$out/tcpdump.txt" 2>&1 &
 	tpid=$!
 	pids="$pids $tpid"
 	wait_for "$out/tcpdump.txt" 'listening on' ||

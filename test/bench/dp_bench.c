@@ -79,7 +79,8 @@ routes(struct dp *dp, const struct in6_addr *peer, unsigned n, unsigned per,
 		err = add ? dp_route_add(dp, &r, count_failure, NULL) :
 		    dp_route_del(dp, &r, count_failure, NULL);
 		if (err != 0) {
-			fprintf(stderr, "dp_bench: queue: %s\n", strerror(-err));
+			fprintf(stderr, "dp_bench: queue: %s\n",
+			    strerror(-err));
 			exit(1);
 		}
 		if ((i + 1) % per == 0)

@@ -1,0 +1,552 @@
+/*
+ * mag_main.c: pmip6-mag, the Mobile Access Gateway daemon.
+ *
+ *   pmip6-mag [-d] [-n] [-c FILE] [-p PIDFILE]
+ *
+ * Wires the protocol core to the world: the access links (mag/link.h),
+ * RADIUS (aaa/aaa.h), the data plane (common/dp.h), the MH socket and
+ * the control socket, all on one event loop.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "link.h"
+#include "mag_daemon.h"
+#include "mh_sock.h"
+
+static struct mag_daemon D;
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: pmip6-mag [-dnv] [-c config] [-p pidfile]\n"
+	    "  -c  configuration file (default /etc/pmip6/mag.conf)\n"
+	    "  -d  stay in the foreground and log to stderr\n"
+	    "  -n  check the configuration, print it, and exit\n"
+	    "  -p  pid file (default /run/pmip6/mag.pid)\n"
+	    "  -v  print the version\n");
+	exit(2);
+}
+
+/* --- access links ------------------------------------------------- */
+
+static struct mag_iface *
+ifc_of(struct mag_daemon *d, struct mag_link *link)
+{
+	unsigned i;
+
+	for (i = 0; i < d->mag.n_ifc; i++)
+		if (d->mag.ifc[i].link == link)
+			return &d->mag.ifc[i];
+	return NULL;
+}
+
+static void
+cb_seen(void *ctx, struct mag_link *link, const uint8_t mac[6])
+{
+	struct mag_daemon *d = ctx;
+	struct mag_iface *ifc = ifc_of(d, link);
+
+	if (ifc != NULL)
+		mag_mn_seen(&d->mag, ifc, mac);
+}
+
+static void
+cb_rs(void *ctx, struct mag_link *link, const uint8_t mac[6])
+{
+	struct mag_daemon *d = ctx;
+	struct mag_iface *ifc = ifc_of(d, link);
+
+	if (ifc != NULL)
+		mag_mn_rs(&d->mag, ifc, mac);
+}
+
+static void
+cb_gone(void *ctx, struct mag_link *link, const uint8_t mac[6])
+{
+	struct mag_daemon *d = ctx;
+	struct mag_iface *ifc = ifc_of(d, link);
+
+	if (ifc != NULL)
+		mag_mn_gone(&d->mag, ifc, mac, "no answer to neighbour "
+		    "unreachability detection");
+}
+
+static void
+cb_link(void *ctx, struct mag_link *link, int up)
+{
+	struct mag_daemon *d = ctx;
+	struct mag_iface *ifc = ifc_of(d, link);
+
+	if (ifc == NULL)
+		return;
+	log_notice(LOG_SUB_MAG, "access link %s %s", ifc->name,
+	    up ? "up" : "down");
+	if (!up)
+		mag_link_down(&d->mag, ifc);
+}
+
+static const struct mag_link_cb link_cb = {
+	.mn_seen = cb_seen, .rs = cb_rs, .mn_gone = cb_gone,
+	.link_state = cb_link,
+};
+
+static void
+io_track(void *ctx, struct mag_mn *mn, int on)
+{
+	(void)ctx;
+	if (on)
+		mag_link_track(mn->ifc->link, mn->mac);
+	else
+		mag_link_untrack(mn->ifc->link, mn->mac);
+}
+
+static void
+io_ignore(void *ctx, struct mag_iface *ifc, const uint8_t *mac, uint32_t ms)
+{
+	(void)ctx;
+	mag_link_ignore(ifc->link, mac, ms);
+}
+
+static int
+io_ra(void *ctx, struct mag_mn *mn, int withdraw)
+{
+	struct mag_daemon *d = ctx;
+	struct mag_ra_prefix p[MAG_MAX_HNP];
+	struct mag_ra ra;
+	const struct bce_hnp *h;
+	size_t n = 0;
+	uint32_t life = mn->lifetime;
+
+	mag_ra_init(&ra);
+	ra.managed = (uint8_t)d->conf.ra_managed;
+	ra.other = (uint8_t)d->conf.ra_other;
+	ra.mtu = (uint32_t)d->conf.ra_mtu;
+	ra.router_lifetime = withdraw ? 0 : (uint16_t)d->conf.router_lifetime;
+	/* 6.7: prefix lifetimes no longer than the binding's; it is
+	 * refreshed before it runs out, and every RA restates them. */
+	for (h = mn->b.hnp; h != NULL && n < MAG_MAX_HNP; h = h->next, n++) {
+		p[n].prefix = h->pfx;
+		p[n].valid_lifetime = withdraw ? 0 : life;
+		p[n].preferred_lifetime = withdraw ? 0 : life;
+	}
+	ra.prefixes = p;
+	ra.nprefixes = n;
+	return mag_link_send_ra(mn->ifc->link, mn->mac, &ra);
+}
+
+/* --- RADIUS --------------------------------------------------------- */
+
+/* What RADIUS said about an MN, kept for its accounting records. */
+struct mn_radius {
+	struct aaa_profile	 profile;
+	char			 session_id[AAA_SESSION_ID_MAX];
+};
+
+static void
+aaa_cb(void *ctx, enum aaa_result res, const struct aaa_profile *ap,
+    const char *reason)
+{
+	struct mag_mn *mn = ctx;
+	struct mag_daemon *d = mn->mag->io.ctx;
+	struct mn_radius *r;
+	struct mag_profile p;
+	unsigned i;
+
+	memset(&p, 0, sizeof(p));
+	if (res == AAA_ACCEPT) {
+		p.mnid_len = ap->mnid_len < sizeof(p.mnid) ? ap->mnid_len :
+		    sizeof(p.mnid);
+		memcpy(p.mnid, ap->mnid, p.mnid_len);
+		p.has_lma = ap->has_lma;
+		p.lma = ap->lma;
+		for (i = 0; i < ap->n_hnp && i < MAG_MAX_HNP; i++)
+			p.hnp[p.n_hnp++] = ap->hnp[i];
+		p.session_timeout = ap->session_timeout;
+		if ((r = calloc(1, sizeof(*r))) != NULL) {
+			r->profile = *ap;
+			aaa_session_id(d->aaa, r->session_id,
+			    sizeof(r->session_id));
+			mn->priv = r;
+		}
+	}
+	mag_aaa_done(mn->mag, mn, res == AAA_ACCEPT ? 0 :
+	    res == AAA_REJECT ? 1 : 2, res == AAA_ACCEPT ? &p : NULL, reason);
+}
+
+static uint64_t
+io_auth(void *ctx, struct mag_mn *mn)
+{
+	struct mag_daemon *d = ctx;
+
+	return aaa_auth(d->aaa, mn->mac, mn->ifc->ifindex, aaa_cb, mn);
+}
+
+static void
+io_auth_cancel(void *ctx, uint64_t id)
+{
+	struct mag_daemon *d = ctx;
+
+	aaa_cancel(d->aaa, id);
+}
+
+static void
+io_acct(void *ctx, struct mag_mn *mn, int type)
+{
+	struct mag_daemon *d = ctx;
+	struct mn_radius *r = mn->priv;
+	struct aaa_session s;
+
+	if (d->aaa == NULL || r == NULL || !d->conf.radius.accounting)
+		return;
+	memset(&s, 0, sizeof(s));
+	memcpy(s.session_id, r->session_id, sizeof(s.session_id));
+	memcpy(s.mac, mn->mac, 6);
+	s.nas_port = mn->ifc->ifindex;
+	s.profile = &r->profile;
+	s.session_time = (uint32_t)((clock_ms() - mn->bound_ms) / 1000);
+	s.terminate_cause = AAA_TERM_LOST_CARRIER;
+	aaa_acct(d->aaa, type == 0 ? AAA_ACCT_START : type == 1 ?
+	    AAA_ACCT_INTERIM : AAA_ACCT_STOP, &s);
+}
+
+static void
+io_release(void *ctx, struct mag_mn *mn)
+{
+	(void)ctx;
+	free(mn->priv);
+	mn->priv = NULL;
+}
+
+/* --- data plane ----------------------------------------------------- */
+
+static int
+io_dp_up(void *ctx, struct mag_mn *mn)
+{
+	struct mag_daemon *d = ctx;
+	struct dp_tunnel t = { .local = d->conf.address, .peer = mn->lma };
+	const struct bce_hnp *h;
+	int st[1 + 2 * MAG_MAX_HNP], n = 0, i;
+
+	memset(st, 0, sizeof(st));
+	/* Downlink route first, then the tunnel and the uplink rule that
+	 * needs it (RFC 5213 6.10). */
+	dp_tunnel_add(d->dp, &t, dp_status_slot, &st[n++]);
+	for (h = mn->b.hnp; h != NULL; h = h->next) {
+		struct dp_access a = { .prefix = h->pfx,
+		    .ifindex = mn->ifc->ifindex, .replace = true };
+		struct dp_rule r = { .prefix = h->pfx,
+		    .iif = mn->ifc->ifindex, .peer = mn->lma };
+
+		dp_access_add(d->dp, &a, dp_status_slot, &st[n++]);
+		dp_rule_add(d->dp, &r, dp_status_slot, &st[n++]);
+	}
+	dp_commit(d->dp);
+	for (i = 0; i < n; i++) {
+		if (st[i] != 0) {
+			log_warnx(LOG_SUB_DP, "data plane for %.*s: %s",
+			    (int)mn->b.mnid_len, (const char *)mn->b.mnid,
+			    strerror(-st[i]));
+			mn->routed = 1;
+			mn->mag->io.dp_down(ctx, mn);
+			mn->routed = 0;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void
+io_dp_down(void *ctx, struct mag_mn *mn)
+{
+	struct mag_daemon *d = ctx;
+	struct dp_tunnel t = { .local = d->conf.address, .peer = mn->lma };
+	const struct bce_hnp *h;
+
+	for (h = mn->b.hnp; h != NULL; h = h->next) {
+		struct dp_access a = { .prefix = h->pfx,
+		    .ifindex = mn->ifc->ifindex };
+		struct dp_rule r = { .prefix = h->pfx,
+		    .iif = mn->ifc->ifindex, .peer = mn->lma };
+
+		dp_rule_del(d->dp, &r, NULL, NULL);
+		dp_access_del(d->dp, &a, NULL, NULL);
+	}
+	dp_tunnel_del(d->dp, &t, NULL, NULL);
+	dp_commit(d->dp);
+}
+
+/* --- MH ------------------------------------------------------------- */
+
+static int
+io_send(void *ctx, const struct in6_addr *dst, const uint8_t *mh, size_t len)
+{
+	struct mag_daemon *d = ctx;
+	static struct log_ratelimit rl = LOG_RATELIMIT_INIT(10000, 10);
+	char s[INET6_ADDRSTRLEN];
+
+	if (mh_sock_send(d->mh_fd, &d->conf.address, dst, 0, mh, len) < 0) {
+		log_rl(&rl, LOG_SUB_MH, LOG_LVL_WARN, "send to %s: %s",
+		    addr6_ntop(dst, s), strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static void
+mh_readable(int fd, uint32_t ev, void *ctx)
+{
+	struct mag_daemon *d = ctx;
+	struct mh_rxinfo ri;
+	uint8_t buf[MH_MAX_LEN + 1];
+	ssize_t n;
+	int budget = 256;
+
+	(void)ev;
+	while (budget-- > 0) {
+		n = mh_sock_recv(fd, buf, sizeof(buf), &ri);
+		if (n == 0)
+			break;
+		if (n < 0) {
+			if (errno != EMSGSIZE && errno != EBADMSG)
+				break;
+			d->mag.stats.rx_malformed++;
+			continue;
+		}
+		if (!IN6_ARE_ADDR_EQUAL(&ri.dst, &d->conf.address))
+			continue;
+		mag_input(&d->mag, buf, (size_t)n, &ri.src);
+	}
+}
+
+/* --- life cycle ----------------------------------------------------- */
+
+static void
+on_stop(int signo, void *ctx)
+{
+	struct mag_daemon *d = ctx;
+
+	log_info(LOG_SUB_MAIN, "signal %d: shutting down", signo);
+	loop_stop(d->loop);
+}
+
+static void
+on_hup(int signo, void *ctx)
+{
+	struct mag_daemon *d = ctx;
+	struct mag_conf nc;
+	struct conf_err err;
+	char buf[1024];
+
+	(void)signo;
+	if (mag_conf_load(&nc, d->conf_path, &err) == -1) {
+		log_warnx(LOG_SUB_CONF, "reload refused: %s",
+		    conf_strerror(&err, buf, sizeof(buf)));
+		return;
+	}
+	/* Timers, RA knobs and static profiles apply at once; interfaces,
+	 * addresses and RADIUS servers need a restart. */
+	log_warnx(LOG_SUB_CONF, "access, address, lma, radius and dataplane "
+	    "changes take effect on restart");
+	nc.access = d->conf.access;
+	d->conf.access.n = 0;
+	d->conf.access.v = NULL;
+	nc.address = d->conf.address;
+	nc.dataplane = d->conf.dataplane;
+	mag_conf_release(&d->conf);
+	d->conf = nc;
+	d->mag.conf = nc;
+	log_init("pmip6-mag", d->fg, (enum log_level)nc.log_level);
+	log_info(LOG_SUB_CONF, "configuration reloaded from %s",
+	    d->conf_path);
+}
+
+static void
+mkparent(const char *path)
+{
+	char dir[256], *slash;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	if ((slash = strrchr(dir, '/')) != NULL && slash != dir) {
+		*slash = '\0';
+		(void)mkdir(dir, 0755);
+	}
+}
+
+static void
+open_links(struct mag_daemon *d)
+{
+	const struct mag_access_conf *ac = d->conf.access.v;
+	struct mag_link_conf lc;
+	struct mag_link *link;
+	size_t i;
+	int rc;
+
+	if ((d->mag.ifc = calloc(d->conf.access.n, sizeof(*d->mag.ifc))) ==
+	    NULL)
+		fatalx(LOG_SUB_MAIN, "out of memory");
+	for (i = 0; i < d->conf.access.n; i++) {
+		struct mag_iface *ifc = &d->mag.ifc[i];
+
+		mag_link_conf_init(&lc);
+		snprintf(lc.ifname, sizeof(lc.ifname), "%s", ac[i].ifname);
+		memcpy(lc.mac, d->link_mac, 6);
+		lc.lladdr = d->conf.link_local;
+		lc.probe_after_ms = (uint32_t)d->conf.probe_after;
+		lc.gone_after_ms = (uint32_t)d->conf.gone_after;
+		if (lc.gone_after_ms <= lc.probe_after_ms)
+			lc.gone_after_ms = lc.probe_after_ms + 1000;
+		/* The ifc must be findable from the first callback on. */
+		ifc->mag = &d->mag;
+		snprintf(ifc->name, sizeof(ifc->name), "%s", ac[i].ifname);
+		ifc->att = (uint8_t)ac[i].att;
+		d->mag.n_ifc = (unsigned)i + 1;
+		if ((rc = mag_link_open(&link, d->loop, &lc, &link_cb, d)) != 0)
+			fatalx(LOG_SUB_MAG, "access interface %s: %s",
+			    ac[i].ifname, strerror(rc < 0 ? -rc : rc));
+		ifc->link = link;
+		ifc->ifindex = mag_link_ifindex(link);
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	struct mag_daemon *d = &D;
+	struct dp_config dpc;
+	struct dp_decap dec;
+	struct conf_err err;
+	const char *pidfile = "/run/pmip6/mag.pid";
+	char buf[1024];
+	int ch, check = 0, rc, dst = 0;
+	unsigned i;
+
+	d->conf_path = "/etc/pmip6/mag.conf";
+	while ((ch = getopt(argc, argv, "c:dnp:v")) != -1) {
+		switch (ch) {
+		case 'c':
+			d->conf_path = optarg;
+			break;
+		case 'd':
+			d->fg = 1;
+			break;
+		case 'n':
+			check = 1;
+			break;
+		case 'p':
+			pidfile = optarg;
+			break;
+		case 'v':
+			printf("pmip6-mag %s\n", PACKAGE_VERSION);
+			return 0;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+	if (mag_conf_load(&d->conf, d->conf_path, &err) == -1) {
+		fprintf(stderr, "pmip6-mag: %s\n",
+		    conf_strerror(&err, buf, sizeof(buf)));
+		return 1;
+	}
+	if (check) {
+		conf_print(stdout, mag_conf_schema, &d->conf, 0);
+		fprintf(stderr, "pmip6-mag: configuration OK\n");
+		mag_conf_release(&d->conf);
+		return 0;
+	}
+	(void)mac_parse(d->conf.link_mac, d->link_mac);
+
+	log_init("pmip6-mag", d->fg, (enum log_level)d->conf.log_level);
+	if (!d->fg && daemon(0, 0) == -1)
+		fatal(LOG_SUB_MAIN, "daemon");
+	if (pidfile[0] != '\0') {
+		FILE *f;
+
+		mkparent(pidfile);
+		if ((f = fopen(pidfile, "w")) == NULL)
+			fatal(LOG_SUB_MAIN, "pid file %s", pidfile);
+		fprintf(f, "%ld\n", (long)getpid());
+		fclose(f);
+	}
+	if ((d->loop = loop_new()) == NULL)
+		fatal(LOG_SUB_MAIN, "event loop");
+	loop_add_signal(d->loop, SIGTERM, on_stop, d);
+	loop_add_signal(d->loop, SIGINT, on_stop, d);
+	loop_add_signal(d->loop, SIGHUP, on_hup, d);
+	signal(SIGPIPE, SIG_IGN);
+
+	dp_config_default(&dpc);
+	dpc.backend = (enum dp_backend_kind)d->conf.dataplane;
+	if ((rc = dp_open(&d->dp, &dpc)) != 0)
+		fatalx(LOG_SUB_DP, "data plane %s: %s",
+		    dp_backend_kind_name(dpc.backend), strerror(-rc));
+	log_info(LOG_SUB_DP, "data plane: %s",
+	    dp_backend_kind_name(dp_backend(d->dp)));
+	memset(&dec, 0, sizeof(dec));
+	dec.local = d->conf.address;
+	dp_decap_add(d->dp, &dec, dp_status_slot, &dst);
+	dp_commit(d->dp);
+	if (dst != 0)
+		fatalx(LOG_SUB_DP, "decapsulation for %s: %s", "the Proxy-CoA",
+		    strerror(-dst));
+
+	if (mag_init(&d->mag, d->loop, &d->conf) == -1)
+		fatalx(LOG_SUB_MAIN, "out of memory");
+	d->mag.restart_counter = (uint32_t)time(NULL);
+	d->mag.io = (struct mag_io){
+		.ctx = d, .auth = io_auth, .auth_cancel = io_auth_cancel,
+		.acct = io_acct, .track = io_track, .ignore = io_ignore,
+		.ra = io_ra, .dp_up = io_dp_up, .dp_down = io_dp_down,
+		.send = io_send, .event = mag_ctl_event,
+		.release = io_release,
+	};
+	if (d->conf.profile_source == MAG_PROFILE_RADIUS &&
+	    (d->aaa = aaa_new(d->loop, &d->conf.radius, buf,
+	    sizeof(buf))) == NULL)
+		fatalx(LOG_SUB_AAA, "RADIUS: %s", buf);
+	if ((d->mh_fd = mh_sock_open()) == -1)
+		fatal(LOG_SUB_MH, "MH socket");
+	if (loop_add_fd(d->loop, d->mh_fd, EPOLLIN, mh_readable, d) == -1)
+		fatal(LOG_SUB_MAIN, "loop");
+	open_links(d);
+	mkparent(d->conf.control_socket);
+	if ((d->ctl = ctl_open(d->loop, d->conf.control_socket, mag_ctl_cmds,
+	    d)) == NULL)
+		fatal(LOG_SUB_CTL, "control socket %s",
+		    d->conf.control_socket);
+	mag_hb_start(&d->mag);
+	{
+		char a[INET6_ADDRSTRLEN];
+
+		log_notice(LOG_SUB_MAIN, "pmip6-mag %s started on %s with %u "
+		    "access link%s", PACKAGE_VERSION,
+		    addr6_ntop(&d->conf.address, a), d->mag.n_ifc,
+		    d->mag.n_ifc == 1 ? "" : "s");
+	}
+	rc = loop_run(d->loop);
+
+	mag_shutdown(&d->mag);
+	for (i = 0; i < d->mag.n_ifc; i++)
+		mag_link_close(d->mag.ifc[i].link);
+	free(d->mag.ifc);
+	aaa_free(d->aaa);
+	ctl_close(d->ctl);
+	dp_close(d->dp);
+	close(d->mh_fd);
+	loop_free(d->loop);
+	mag_conf_release(&d->conf);
+	if (pidfile[0] != '\0')
+		(void)unlink(pidfile);
+	log_notice(LOG_SUB_MAIN, "pmip6-mag stopped");
+	return rc == 0 ? 0 : 1;
+}

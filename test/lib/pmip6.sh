@@ -1,0 +1,210 @@
+# shellcheck shell=sh
+# pmip6.sh: the PMIPv6 topology the end-to-end tests and the demo share.
+# Source test/lib/topo.sh first.
+#
+#            cn (2001:db8:cc::2)
+#             |
+#            lma (2001:db8:ff::1, 2001:db8:cc::1)
+#             |
+#   core bridge ---- aaa (2001:db8:ff::10, FreeRADIUS)
+#      |       |
+#     mag1    mag2   (2001:db8:ff::2, ::3; access interface acc0 each)
+#      |       |
+#   ap bridge: port p1 (to mag1), p2 (to mag2), m1.. (to the MNs)
+#      |
+#     mn1 ... (unmodified hosts: kernel SLAAC, default sysctls)
+#
+# The ap bridge stands in for the access points: moving an MN from MAG1 to
+# MAG2 is taking p1 down and p2 up (Wi-Fi roaming, the MN's link stays up),
+# or taking the MN's own port down and up around that (a new attachment).
+
+P6_BIN=${P6_BIN:-.}
+P6_SRC=${P6_SRC:-$(cd "$(dirname "$0")/.." && pwd)}
+P6_SECRET=pmip6-test-secret
+P6_POOL=2001:db8:100::/40
+
+# p6_topology [NMN]: namespaces, links and addresses; NMN MNs (default 1).
+p6_topology() {
+	nmn=${1:-1}
+	topo_ns core || return 1
+	topo_bridge core br0
+	for n in lma mag1 mag2 aaa; do
+		topo_ns $n
+		topo_link $n eth0 core "$n"
+		topo_port core br0 "$n"
+	done
+	topo_addr lma eth0 2001:db8:ff::1/64
+	topo_addr mag1 eth0 2001:db8:ff::2/64
+	topo_addr mag2 eth0 2001:db8:ff::3/64
+	topo_addr aaa eth0 2001:db8:ff::10/64
+	topo_ns cn
+	topo_link lma cn0 cn eth0
+	topo_addr lma cn0 2001:db8:cc::1/64
+	topo_addr cn eth0 2001:db8:cc::2/64
+	topo_exec cn ip -6 route add default via 2001:db8:cc::1
+	topo_ns ap
+	topo_bridge ap br1
+	topo_link mag1 acc0 ap p1
+	topo_link mag2 acc0 ap p2
+	topo_port ap br1 p1
+	topo_port ap br1 p2
+	# Only one access point carries the MNs at a time.
+	ip -n "$TOPO_TAG-ap" link set p2 down
+	i=1
+	while [ "$i" -le "$nmn" ]; do
+		p6_add_mn "$i" || return 1
+		i=$((i + 1))
+	done
+}
+
+# p6_mac N: the MAC of MN number N (02-00-00-00-xx-yy).
+p6_mac() {
+	printf '02:00:00:00:%02x:%02x' $(($1 / 256)) $(($1 % 256))
+}
+
+# p6_add_mn N: an unmodified host namespace mnN behind the ap bridge.
+p6_add_mn() {
+	ns=$TOPO_TAG-mn$1
+	ip netns add "$ns" || return 1
+	TOPO_NS="$TOPO_NS $ns"
+	ip -n "$ns" link set lo up
+	ip link add eth0 netns "$ns" address "$(p6_mac "$1")" type veth \
+	    peer name "m$1" netns "$TOPO_TAG-ap" || return 1
+	ip -n "$TOPO_TAG-ap" link set "m$1" up
+	topo_port ap br1 "m$1"
+	ip -n "$ns" link set eth0 up
+}
+
+# p6_radius_users FILE NMN: a users file with a profile for MNs 1..NMN
+# (the pool prefix is left to the LMA), and a MAC RADIUS rejects.
+p6_radius_users() {
+	: >"$1"
+	i=1
+	while [ "$i" -le "$2" ]; do
+		mac=$(p6_mac "$i" | tr ':' '-')
+		cat >>"$1" <<USERS
+$mac  Auth-Type := Accept
+	Mobile-Node-Identifier = "mn$i@pmip6.example",
+	PMIP6-Home-LMA-IPv6-Address = 2001:db8:ff::1,
+	Session-Timeout = 3600
+
+USERS
+		i=$((i + 1))
+	done
+	cat >>"$1" <<USERS
+DEFAULT  Auth-Type := Reject
+	Reply-Message = "unknown MAC"
+USERS
+}
+
+# p6_lma_conf FILE: the LMA's configuration for this topology.
+p6_lma_conf() {
+	cat >"$1" <<CONF
+address = "2001:db8:ff::1";
+hnp_pools = [ "$P6_POOL" ];
+authorized_mags = [ "2001:db8:ff::/64" ];
+MinDelayBeforeBCEDelete = ${P6_MINDELAY:-1000};
+HEARTBEAT_INTERVAL = ${P6_HB:-5};
+dataplane = "seg6";
+control_socket = "$TOPO_DIR/lma.sock";
+restart_counter_file = "$TOPO_DIR/lma.restart";
+log_level = "${P6_LOGLEVEL:-info}";
+CONF
+}
+
+# p6_mag_conf FILE N: the configuration of MAG N (1 or 2).
+p6_mag_conf() {
+	cat >"$1" <<CONF
+address = "2001:db8:ff::$(($2 + 1))";
+lma = "2001:db8:ff::1";
+access = ( { interface = "acc0"; att = 4; } );
+radius = {
+	servers = ( { address = "2001:db8:ff::10"; secret_file = "$TOPO_DIR/radius.secret"; } );
+	timeout = 1;
+	retries = 1;
+	nas_identifier = "mag$2";
+};
+lifetime = ${P6_LIFETIME:-3600};
+probe_after = ${P6_PROBE:-3000};
+gone_after = ${P6_GONE:-6000};
+reject_holddown = 5000;
+HEARTBEAT_INTERVAL = ${P6_HB:-5};
+dataplane = "seg6";
+control_socket = "$TOPO_DIR/mag$2.sock";
+log_level = "${P6_LOGLEVEL:-info}";
+CONF
+}
+
+# p6_start_radius: FreeRADIUS on the aaa host, with the users file
+# written by p6_radius_users; the MAGs' secret file next to it.
+p6_start_radius() {
+	RADIUS_CONFDIR=$P6_SRC/test/radius
+	. "$P6_SRC/test/radius/radius.sh"
+	PMIP6_RADIUS_LISTEN=2001:db8:ff::10
+	PMIP6_RADIUS_CLIENTS=2001:db8:ff::/64
+	PMIP6_RADIUS_SECRET=$P6_SECRET
+	PMIP6_RADIUS_USERS=$TOPO_DIR/users
+	radius_secret_file "$TOPO_DIR/radius.secret"
+	radius_start "$TOPO_DIR/radius" "$TOPO_TAG-aaa" || return 1
+	P6_RADIUS_PID=$RADIUS_PID
+	TOPO_PIDS="$TOPO_PIDS $RADIUS_PID"
+}
+
+p6_start_lma() {
+	p6_lma_conf "$TOPO_DIR/lma.conf"
+	topo_bg lma "$TOPO_DIR/lma.log" "$P6_BIN/lma/pmip6-lma" -d \
+	    -c "$TOPO_DIR/lma.conf" -p "$TOPO_DIR/lma.pid"
+	P6_LMA_PID=$TOPO_LAST_PID
+	topo_wait_for "$TOPO_DIR/lma.log" "started on" 200
+}
+
+# p6_start_mag N
+p6_start_mag() {
+	p6_mag_conf "$TOPO_DIR/mag$1.conf" "$1"
+	topo_bg "mag$1" "$TOPO_DIR/mag$1.log" "$P6_BIN/mag/pmip6-mag" -d \
+	    -c "$TOPO_DIR/mag$1.conf" -p "$TOPO_DIR/mag$1.pid"
+	eval "P6_MAG$1_PID=\$TOPO_LAST_PID"
+	topo_wait_for "$TOPO_DIR/mag$1.log" "started on" 200
+}
+
+# p6_mn_addr N: the MN's global address from its home network prefix.
+p6_mn_addr() {
+	ip -n "$TOPO_TAG-mn$1" -6 addr show dev eth0 scope global 2>/dev/null |
+	    sed -n 's/.*inet6 \(2001:db8:1[^/]*\)\/64.*/\1/p' | head -1
+}
+
+# p6_wait_addr N [TRIES]: wait until the MN has an HNP address (50 ms).
+p6_wait_addr() {
+	i=0
+	while [ -z "$(p6_mn_addr "$1")" ]; do
+		i=$((i + 1))
+		[ "$i" -gt "${2:-200}" ] && return 1
+		sleep 0.05
+	done
+	# The address may still be tentative for a moment.
+	i=0
+	while ip -n "$TOPO_TAG-mn$1" -6 addr show dev eth0 tentative |
+	    grep -q 2001:db8:1; do
+		i=$((i + 1))
+		[ "$i" -gt 100 ] && return 1
+		sleep 0.02
+	done
+	return 0
+}
+
+p6_ctl() {
+	sock=$1
+	shift
+	"$P6_BIN/ctl/pmip6ctl" -s "$TOPO_DIR/$sock.sock" "$@"
+}
+
+# p6_ap_switch TO: the access points hand the MN over (1 or 2).
+p6_ap_switch() {
+	if [ "$1" = 2 ]; then
+		ip -n "$TOPO_TAG-ap" link set p1 down
+		ip -n "$TOPO_TAG-ap" link set p2 up
+	else
+		ip -n "$TOPO_TAG-ap" link set p2 down
+		ip -n "$TOPO_TAG-ap" link set p1 up
+	fi
+}
