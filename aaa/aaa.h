@@ -4,16 +4,20 @@
  * section 5: MAG to AAA interface; RFC 2865); accounting reports its
  * sessions (RFC 2866).
  *
- * radcli blocks, so every exchange runs on a pool of worker threads.
- * The loop thread only queues requests and takes completions, which the
- * workers post through an eventfd registered with the loop; callbacks
- * run on the loop thread.  Call every function here from the loop
- * thread.
+ * An exchange blocks for up to timeout x (retries + 1) per server, so
+ * every one runs on a pool of worker threads.  The loop thread only
+ * queues requests and takes completions, which the workers post through
+ * an eventfd registered with the loop; callbacks run on the loop thread.
+ * Call every function here from the loop thread.  radcli provides the
+ * dictionary and attribute lists; the exchange itself is ours, because
+ * radcli 1.2.11's rc_aaa() takes replies that fail their Response
+ * Authenticator check (a forged Accept would pass).
  *
  * Logging: libaaa logs server events itself (a server stops or starts
- * answering, failover), rate-limited.  What happened to one request is
- * not logged above debug level: it goes to the callback as a result and
- * a reason, for the caller to log once, with its own context.
+ * answering, failover) and lost accounting, rate-limited.  What happened
+ * to one authentication is not logged above debug level: it goes to the
+ * callback as a result and a reason, for the caller to log once, with
+ * its own context.
  */
 #ifndef PMIP6_AAA_H
 #define PMIP6_AAA_H
@@ -80,8 +84,9 @@ struct aaa_profile {
 enum aaa_result {
 	AAA_ACCEPT,
 	AAA_REJECT,	/* Access-Reject, or an Accept RFC 6572 4.1 rejects */
-	AAA_TIMEOUT,	/* no server answered */
-	AAA_ERROR,	/* unusable Accept (no MN identifier...), local error */
+	AAA_TIMEOUT,	/* no server answered (silent, or port closed) */
+	AAA_ERROR,	/* unusable Accept (no MN identifier...), only
+			 * replies failing verification, local error */
 };
 
 /*
@@ -149,13 +154,15 @@ struct aaa_config {
 	char		nas_identifier[64];
 	struct in6_addr	nas_ipv6_address;	/* :: = the source address */
 	char		bind_address[INET6_ADDRSTRLEN];	/* "" = any */
+	int		message_authenticator;	/* sign Access-Requests */
+	int		require_message_authenticator;	/* in replies */
 	int		nas_port_type;	/* index into the schema's names */
 	int		send_nas_port;
 	int		service_type;	/* index into the schema's names */
 	int		feature_vector;	/* send MIP6-Feature-Vector */
 	struct conf_list mnid_from;	/* int, enum aaa_mnid_source */
 	int		accounting;
-	char		dictionary[256];	/* the stock radcli one */
+	char		dictionary[256];	/* radcli's stock one */
 };
 
 /*
@@ -176,25 +183,28 @@ int		 aaa_config_check(const struct aaa_config *c, char *err,
 		    size_t errlen);
 
 /*
- * Reads the secrets, sets radcli up from c (never from /etc/radcli) and
- * starts the workers, which block every signal so that signals keep
- * going to the loop thread.  c is copied.  NULL and a message in err on
- * failure.
+ * Reads the secrets and the dictionaries (radcli's configuration in
+ * /etc/radcli is never read) and starts the workers, which block every
+ * signal so that signals keep going to the loop thread.  c is copied.
+ * NULL and a message in err on failure.
  */
 struct aaa	*aaa_new(struct loop *loop, const struct aaa_config *c,
 		    char *err, size_t errlen);
 /*
  * Drops every queued request (auth and accounting) without callbacks,
  * waits for the workers' requests in flight, which may take up to
- * servers x timeout x (retries + 1) when no server answers, and frees.
- * Not from a callback.
+ * servers x timeout x (retries + 1) when no server answers, and
+ * frees.  Called from a callback, it does so once the callback returns,
+ * and no other callback runs.
  */
 void		 aaa_free(struct aaa *a);
 
 /*
  * Queue an Access-Request for the MN with this MAC; done runs later,
- * exactly once, unless aaa_cancel()ed.  Returns a request id, or 0 when
- * the request cannot be queued (queue full, out of memory: logged).
+ * exactly once, unless aaa_cancel() or aaa_free() comes first.  nas_port
+ * (the access interface, say) is sent only if send_nas_port is set.
+ * Returns a request id, or 0 when the request cannot be queued (queue
+ * full, out of memory: logged, and done never runs).
  */
 uint64_t	 aaa_auth(struct aaa *a, const uint8_t mac[6], uint32_t nas_port,
 		    aaa_done_fn *done, void *ctx);

@@ -11,7 +11,6 @@
 #include "config.h"
 
 #include <arpa/inet.h>
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stddef.h>
@@ -72,9 +71,8 @@ const struct conf_field aaa_conf_schema[] = {
 	  .size = sizeof(struct aaa_server_conf), .sub = aaa_server_schema,
 	  .help = "RADIUS servers, primary first; empty: no RADIUS" },
 	{ .name = "timeout", .type = CONF_INT, .off = F(timeout), .min = 1,
-	  .max = 60, .def = "3",
-	  .help = "seconds to wait for each try (radcli counts whole "
-	  "seconds)" },
+	  .max = 60, .def = "3", .rfc = "RFC 5080 2.2.1",
+	  .help = "seconds to wait for a reply to each try" },
 	{ .name = "retries", .type = CONF_INT, .off = F(retries), .min = 0,
 	  .max = 10, .def = "2",
 	  .help = "retransmissions to a server before failing over" },
@@ -110,6 +108,15 @@ const struct conf_field aaa_conf_schema[] = {
 	{ .name = "bind_address", .type = CONF_STRING,
 	  .off = F(bind_address), .size = SZ(bind_address), .def = "",
 	  .help = "source address of requests; empty: chosen by routing" },
+	{ .name = "message_authenticator", .type = CONF_BOOL,
+	  .off = F(message_authenticator), .def = "true",
+	  .rfc = "RFC 3579 3.2",
+	  .help = "sign Access-Requests with a Message-Authenticator" },
+	{ .name = "require_message_authenticator", .type = CONF_BOOL,
+	  .off = F(require_message_authenticator), .def = "false",
+	  .rfc = "RFC 3579 3.2",
+	  .help = "drop Access-Accept/Reject without one (FreeRADIUS 3.2.1 "
+	  "signs none)" },
 	{ .name = "nas_port_type", .type = CONF_ENUM,
 	  .off = F(nas_port_type), .enum_names = nas_port_type_names,
 	  .def = "wireless-802.11", .rfc = "RFC 2865 5.41, RFC 6572 5.1",
@@ -133,7 +140,8 @@ const struct conf_field aaa_conf_schema[] = {
 	  .help = "send Accounting-Requests" },
 	{ .name = "dictionary", .type = CONF_STRING, .off = F(dictionary),
 	  .size = SZ(dictionary), .min = 1, .def = "/etc/radcli/dictionary",
-	  .help = "radcli's stock dictionary; RFC 6572's is built in" },
+	  .help = "radcli's stock dictionary (attribute names for radcli); "
+	  "RFC 6572's is built in" },
 	CONF_END
 };
 
@@ -177,7 +185,7 @@ aaa_read_secret(const char *path, char *buf, size_t len, char *err,
 	char tmp[512];
 	struct stat st;
 	ssize_t n;
-	size_t i, l;
+	size_t l;
 	int fd;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1) {
@@ -208,23 +216,18 @@ aaa_read_secret(const char *path, char *buf, size_t len, char *err,
 		return -1;
 	}
 	tmp[n] = '\0';
-	l = strcspn(tmp, "\r\n");
+	/* The first line; a NUL in it would be a truncated secret. */
+	for (l = 0; l < (size_t)n && tmp[l] != '\r' && tmp[l] != '\n'; l++)
+		if (tmp[l] == '\0')
+			break;
+	if (l < (size_t)n && tmp[l] == '\0')
+		l = 0;
 	tmp[l] = '\0';
 	if (l == 0 || l > RADIUS_SECRET_MAX || l >= len) {
 		snprintf(err, errlen, "%s: the secret on its first line must "
-		    "have 1..%d characters", path, RADIUS_SECRET_MAX);
+		    "have 1..%d octets", path, RADIUS_SECRET_MAX);
 		explicit_bzero(tmp, sizeof(tmp));
 		return -1;
-	}
-	for (i = 0; i < l; i++) {
-		if (!isprint((unsigned char)tmp[i]) || tmp[i] == ' ' ||
-		    tmp[i] == ',') {
-			snprintf(err, errlen, "%s: the secret may not hold "
-			    "spaces, commas or control characters (radcli "
-			    "cannot pass them)", path);
-			explicit_bzero(tmp, sizeof(tmp));
-			return -1;
-		}
 	}
 	memcpy(buf, tmp, l + 1);
 	explicit_bzero(tmp, sizeof(tmp));

@@ -1,8 +1,8 @@
 /*
- * aaa_core.c: requests, the worker pool that runs radcli, server
+ * aaa_core.c: requests, the worker pool that runs the exchanges, server
  * failover, and completions back on the loop thread.
  *
- * radcli has no non-blocking API: rc_aaa() waits timeout x (retries + 1)
+ * An exchange (radius_udp.c) blocks for up to timeout x (retries + 1)
  * per server.  So the loop thread builds each request's attributes,
  * queues it, and returns; a worker runs the exchange, trying servers in
  * turn from the one that last answered (hostapd's failover: stay on the
@@ -12,11 +12,12 @@
  * back.  Workers never log, and touch only the queues (under the mutex),
  * the failover cursor (atomic) and their own request.
  *
- * RFC 2865 2.4 (retransmission and failover), RFC 2866 5.2 (Acct-Delay-
- * Time counts the time a request spent queued).
+ * RFC 2865 2.4 and RFC 5080 2.2.1 (retransmission and failover), RFC
+ * 2866 5.2 (Acct-Delay-Time counts the time a request spent queued).
  */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -40,6 +41,7 @@ enum req_state {
 };
 
 #define RC_NOT_TRIED	127
+#define AAA_BATCH	128	/* completions handled per loop pass */
 
 struct aaa_req {
 	struct aaa_req	*next;		/* every request: loop thread */
@@ -57,6 +59,7 @@ struct aaa_req {
 	int		 server;	/* index that answered, -1 */
 	int		 moved;		/* the answer moved the cursor */
 	int8_t		 rcs[AAA_MAX_SERVERS];	/* per server, or not tried */
+	char		 why[160];	/* the exchange's last reason */
 	/* Auth only. */
 	aaa_done_fn	*done;
 	void		*ctx;
@@ -66,14 +69,17 @@ struct aaa_req {
 };
 
 struct aaa_srv {
-	rc_handle	*rh;
-	char		 name[2][INET6_ADDRSTRLEN + 10];	/* auth, acct */
+	struct radius_peer peer[2];	/* auth, acct */
+	char		 secret[RADIUS_SECRET_MAX + 1];
+	char		 name[2][INET6_ADDRSTRLEN + 10];
 	int		 up[2];		/* loop thread: answering, as last seen */
 };
 
 struct aaa {
 	struct loop	*loop;
 	struct aaa_config conf;		/* a deep copy */
+	rc_handle	*rh;		/* dictionaries only */
+	struct radius_xopts xo;
 	struct aaa_srv	 srv[AAA_MAX_SERVERS];
 	unsigned	 nsrv;
 	int		 efd;
@@ -141,40 +147,16 @@ rc_text(int rc)
 	switch (rc) {
 	case TIMEOUT_RC:
 		return "no reply";
+	case RADIUS_REFUSED_RC:
+		return "port unreachable";
 	case BADRESP_RC:
 	case BADRESPID_RC:
-		return "bad reply (wrong secret?)";
+		return "only bad replies (wrong secret?)";
 	case ERROR_RC:
-		return "cannot send (radcli logs why to syslog)";
+		return "cannot send";
 	default:
 		return "failed";
 	}
-}
-
-static int
-rc_transport(void *arg, unsigned server, int acct, VALUE_PAIR *send,
-    VALUE_PAIR **recv)
-{
-	struct aaa *a = arg;
-	char msg[PW_MAX_MSG_SIZE];
-
-	/* add_nas_port 0: NAS-Port only when configured, by radius_msg.c. */
-	return rc_aaa(a->srv[server].rh, 0, send, recv, msg, 0,
-	    acct ? PW_ACCOUNTING_REQUEST : PW_ACCESS_REQUEST);
-}
-
-/* RFC 2866 5.2: the seconds since the event, queueing included. */
-static void
-set_delay(struct aaa *a, unsigned server, struct aaa_req *r)
-{
-	uint32_t d = (uint32_t)((mono_ms() - r->queued_ms) / 1000);
-	VALUE_PAIR *vp = rc_avpair_get(r->send, PW_ACCT_DELAY_TIME, 0);
-
-	if (vp != NULL)
-		rc_avpair_assign(vp, &d, 0);
-	else
-		rc_avpair_add(a->srv[server].rh, &r->send, PW_ACCT_DELAY_TIME,
-		    &d, 0, 0);
 }
 
 /* One request, on a worker: every server at most once, in turn. */
@@ -191,9 +173,13 @@ aaa_exchange(struct aaa *a, struct aaa_req *r)
 		start = 0;
 	for (k = 0; k < n; k++) {
 		i = (start + k) % n;
-		if (r->acct)
-			set_delay(a, i, r);
-		rc = a->send_fn(a->send_arg, i, r->acct, r->send, &r->recv);
+		if (a->send_fn != NULL)
+			rc = a->send_fn(a->send_arg, i, r->acct, &r->send,
+			    &r->recv);
+		else
+			rc = radius_exchange(a->rh, &a->srv[i].peer[kind],
+			    &a->xo, r->acct, &r->send, r->queued_ms, &r->recv,
+			    r->why, sizeof(r->why));
 		r->rc = rc;
 		r->rcs[i] = (int8_t)rc;
 		if (rc == OK_RC || rc == REJECT_RC || rc == CHALLENGE_RC) {
@@ -277,9 +263,18 @@ enqueue(struct aaa *a, struct aaa_req *r)
 {
 	int ok = 0;
 
+	/* Everything the loop thread owns is set before a worker can see
+	 * the request. */
+	r->id = ++a->next_id;
 	r->queued_ms = mono_ms();
 	r->server = -1;
 	memset(r->rcs, RC_NOT_TRIED, sizeof(r->rcs));
+	r->prev = NULL;
+	r->next = a->all;
+	if (a->all != NULL)
+		a->all->prev = r;
+	a->all = r;
+	a->n_all++;
 	pthread_mutex_lock(&a->mu);
 	if (a->wq_len < (size_t)a->conf.queue_max) {
 		r->state = REQ_QUEUED;
@@ -293,21 +288,13 @@ enqueue(struct aaa *a, struct aaa_req *r)
 		ok = 1;
 	}
 	pthread_mutex_unlock(&a->mu);
-	if (!ok) {
-		a->stats.dropped++;
-		log_rl(&a->rl, LOG_SUB_AAA, LOG_LVL_WARN, "RADIUS request "
-		    "queue full (%d waiting): request dropped",
-		    a->conf.queue_max);
-		return -1;
-	}
-	r->id = ++a->next_id;
-	r->prev = NULL;
-	r->next = a->all;
-	if (a->all != NULL)
-		a->all->prev = r;
-	a->all = r;
-	a->n_all++;
-	return 0;
+	if (ok)
+		return 0;
+	all_unlink(a, r);
+	a->stats.dropped++;
+	log_rl(&a->rl, LOG_SUB_AAA, LOG_LVL_WARN, "RADIUS request queue full "
+	    "(%d waiting): request dropped", a->conf.queue_max);
+	return -1;
 }
 
 /* Server state as this request saw it: log the changes (loop thread). */
@@ -330,8 +317,8 @@ server_events(struct aaa *a, const struct aaa_req *r)
 		} else if (s->up[k]) {
 			s->up[k] = 0;
 			LOG_RL(LOG_SUB_AAA, LOG_LVL_WARN, "RADIUS %s server %s:"
-			    " %s after %d tr%s of %d s", kind_name[k],
-			    s->name[k], rc_text(r->rcs[i]), a->conf.retries + 1,
+			    " %s (%d tr%s of %d s)", kind_name[k], s->name[k],
+			    rc_text(r->rcs[i]), a->conf.retries + 1,
 			    a->conf.retries ? "ies" : "y", a->conf.timeout);
 		}
 	}
@@ -344,7 +331,10 @@ server_events(struct aaa *a, const struct aaa_req *r)
 	}
 }
 
-/* Why no server answered, e.g. "no reply from [::1]:1812 (3 x 1 s)". */
+/*
+ * Why no server answered, e.g. "no RADIUS auth server answered:
+ * [2001:db8::1]:1812 no reply; 3 tries of 3 s each".
+ */
 static void
 no_answer(struct aaa *a, const struct aaa_req *r, char *buf, size_t len,
     enum aaa_result *res)
@@ -358,15 +348,17 @@ no_answer(struct aaa *a, const struct aaa_req *r, char *buf, size_t len,
 	for (i = 0; i < a->nsrv && o < len; i++) {
 		if (r->rcs[i] == RC_NOT_TRIED)
 			continue;
-		if (r->rcs[i] != TIMEOUT_RC)
+		if (r->rcs[i] != TIMEOUT_RC && r->rcs[i] != RADIUS_REFUSED_RC)
 			all_timeouts = 0;
 		o += (size_t)snprintf(buf + o, len - o, " %s %s;",
 		    a->srv[i].name[k], rc_text(r->rcs[i]));
 	}
 	if (o < len)
-		snprintf(buf + o, len - o, " %d tr%s of %d s each",
-		    a->conf.retries + 1, a->conf.retries ? "ies" : "y",
+		o += (size_t)snprintf(buf + o, len - o, " %d tr%s of %d s "
+		    "each", a->conf.retries + 1, a->conf.retries ? "ies" : "y",
 		    a->conf.timeout);
+	if (!all_timeouts && r->why[0] != '\0' && o < len)
+		snprintf(buf + o, len - o, "; last: %s", r->why);
 	*res = all_timeouts ? AAA_TIMEOUT : AAA_ERROR;
 }
 
@@ -482,8 +474,8 @@ aaa_destroy(struct aaa *a)
 		loop_del_fd(a->loop, a->efd);
 		close(a->efd);
 	}
-	for (i = 0; i < a->nsrv; i++)
-		radius_handle_free(a->srv[i].rh);
+	radius_handle_free(a->rh);
+	explicit_bzero(a->srv, sizeof(a->srv));
 	pthread_cond_destroy(&a->cv);
 	pthread_mutex_destroy(&a->mu);
 	aaa_config_release(&a->conf);
@@ -494,15 +486,26 @@ static void
 aaa_on_done(int fd, uint32_t events, void *ctx)
 {
 	struct aaa *a = ctx;
-	struct aaa_req *r, *next;
-	uint64_t cnt;
+	struct aaa_req *r, *next, *last;
+	uint64_t cnt, one = 1;
+	unsigned n;
 
 	(void)events;
 	if (read(fd, &cnt, sizeof(cnt)) == -1 && errno != EAGAIN)
 		log_warn(LOG_SUB_AAA, "eventfd");
+	/* A bounded batch per pass, so timers run between batches. */
 	pthread_mutex_lock(&a->mu);
-	r = a->dq_head;
-	a->dq_head = a->dq_tail = NULL;
+	r = last = a->dq_head;
+	for (n = 1; last != NULL && last->qnext != NULL && n < AAA_BATCH; n++)
+		last = last->qnext;
+	if (last != NULL) {
+		a->dq_head = last->qnext;
+		last->qnext = NULL;
+		if (a->dq_head == NULL)
+			a->dq_tail = NULL;
+		else
+			(void)!write(a->efd, &one, sizeof(one));
+	}
 	pthread_mutex_unlock(&a->mu);
 	a->dispatching = 1;
 	for (; r != NULL && !a->free_pending; r = next) {
@@ -541,6 +544,25 @@ copy_config(struct aaa_config *dst, const struct aaa_config *src)
 	if (nm > 0)
 		memcpy(dst->mnid_from.v, src->mnid_from.v, nm);
 	return 0;
+}
+
+/* aaa_config_check() has vetted the address. */
+static socklen_t
+sockaddr_of(struct sockaddr_storage *ss, const char *addr, int port)
+{
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (inet_pton(AF_INET6, addr, &s6->sin6_addr) == 1) {
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons((uint16_t)port);
+		return sizeof(*s6);
+	}
+	inet_pton(AF_INET, addr, &s4->sin_addr);
+	s4->sin_family = AF_INET;
+	s4->sin_port = htons((uint16_t)port);
+	return sizeof(*s4);
 }
 
 static void
@@ -587,9 +609,9 @@ aaa_new(struct loop *loop, const struct aaa_config *c, char *err,
     size_t errlen)
 {
 	const struct aaa_server_conf *sc = c->servers.v;
-	char secret[RADIUS_SECRET_MAX + 1];
+	struct aaa_srv *s;
 	struct aaa *a;
-	unsigned i;
+	unsigned i, k;
 
 	if (aaa_config_check(c, err, errlen) == -1)
 		return NULL;
@@ -599,8 +621,6 @@ aaa_new(struct loop *loop, const struct aaa_config *c, char *err,
 	}
 	a->efd = -1;
 	a->loop = loop;
-	a->send_fn = rc_transport;
-	a->send_arg = a;
 	log_ratelimit_init(&a->rl, LOG_RL_INTERVAL_MS, LOG_RL_BURST);
 	pthread_mutex_init(&a->mu, NULL);
 	pthread_cond_init(&a->cv, NULL);
@@ -612,22 +632,32 @@ aaa_new(struct loop *loop, const struct aaa_config *c, char *err,
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
-	/* All radcli set-up happens here, before any worker exists. */
+	/* Everything workers read is set before any of them exists. */
+	if ((a->rh = radius_dict_handle(c->dictionary, err, errlen)) == NULL)
+		goto fail;
+	a->xo.timeout_ms = (uint64_t)c->timeout * 1000;
+	a->xo.retries = c->retries;
+	a->xo.add_ma = c->message_authenticator;
+	a->xo.require_ma = c->require_message_authenticator;
+	if (c->bind_address[0] != '\0')
+		a->xo.bind_len = sockaddr_of(&a->xo.bind, c->bind_address, 0);
 	for (i = 0; i < c->servers.n; i++) {
-		if (aaa_read_secret(sc[i].secret_file, secret, sizeof(secret),
-		    err, errlen) == -1)
+		s = &a->srv[i];
+		if (aaa_read_secret(sc[i].secret_file, s->secret,
+		    sizeof(s->secret), err, errlen) == -1)
 			goto fail;
-		a->srv[i].rh = radius_handle_new(c, &sc[i], secret, err,
-		    errlen);
-		explicit_bzero(secret, sizeof(secret));
-		if (a->srv[i].rh == NULL)
-			goto fail;
+		for (k = 0; k < 2; k++) {
+			s->peer[k].addr_len = sockaddr_of(&s->peer[k].addr,
+			    sc[i].address, k ? sc[i].acct_port :
+			    sc[i].auth_port);
+			s->peer[k].secret = s->secret;
+			s->peer[k].secret_len = strlen(s->secret);
+			server_name(s->name[k], sizeof(s->name[k]),
+			    sc[i].address, k ? sc[i].acct_port :
+			    sc[i].auth_port);
+			s->up[k] = 1;
+		}
 		a->nsrv++;
-		server_name(a->srv[i].name[0], sizeof(a->srv[i].name[0]),
-		    sc[i].address, sc[i].auth_port);
-		server_name(a->srv[i].name[1], sizeof(a->srv[i].name[1]),
-		    sc[i].address, sc[i].acct_port);
-		a->srv[i].up[0] = a->srv[i].up[1] = 1;
 	}
 	if ((a->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) == -1) {
 		snprintf(err, errlen, "eventfd: %s", strerror(errno));
@@ -678,7 +708,7 @@ aaa_set_transport(struct aaa *a, radius_send_fn *fn, void *arg)
 rc_handle *
 aaa_dict(struct aaa *a)
 {
-	return a->srv[0].rh;
+	return a->rh;
 }
 
 uint64_t
@@ -695,7 +725,7 @@ aaa_auth(struct aaa *a, const uint8_t mac[6], uint32_t nas_port,
 		    "of memory");
 		return 0;
 	}
-	if (radius_build_access_request(a->srv[0].rh, &a->conf, mac, nas_port,
+	if (radius_build_access_request(a->rh, &a->conf, mac, nas_port,
 	    &r->send, why, sizeof(why)) == -1 ||
 	    radius_user_name(&a->conf, mac, r->user, sizeof(r->user)) == -1) {
 		log_rl(&a->rl, LOG_SUB_AAA, LOG_LVL_WARN, "Access-Request not "
@@ -763,7 +793,7 @@ aaa_acct(struct aaa *a, enum aaa_acct_type type, const struct aaa_session *s)
 		return -1;
 	}
 	r->acct = 1;
-	if (radius_build_acct_request(a->srv[0].rh, &a->conf, type, s,
+	if (radius_build_acct_request(a->rh, &a->conf, type, s,
 	    time(NULL), &r->send, why, sizeof(why)) == -1) {
 		log_rl(&a->rl, LOG_SUB_AAA, LOG_LVL_WARN, "Accounting-Request "
 		    "not sent: %s", why);

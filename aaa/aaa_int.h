@@ -10,6 +10,7 @@
 #define PMIP6_AAA_INT_H
 
 #include <radcli/radcli.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include "aaa.h"
@@ -22,15 +23,17 @@
 #define RADIUS_PMIP6_HOME_HN_PREFIX	151
 #define RADIUS_PMIP6_HOME_INTERFACE_ID	153
 
-/* The secret radcli can take: see aaa_read_secret(). */
-#define RADIUS_SECRET_MAX	(MAX_SECRET_LENGTH - 1)
+#define RADIUS_HDR_LEN		20
+#define RADIUS_MAX_LEN		4096	/* RFC 2865 3 */
+#define RADIUS_SECRET_MAX	128
+/* Our own rc_send_status: the server's port is closed (ICMP). */
+#define RADIUS_REFUSED_RC	10
 
 /* aaa_conf.c */
 /*
  * Read the secret in path's first line into buf.  The file must be a
  * regular file with no group or other permission bits, and the secret
- * 1..RADIUS_SECRET_MAX printable characters other than space and comma
- * (radcli splits its server option on those).
+ * 1..RADIUS_SECRET_MAX octets (anything but NUL, CR and LF).
  */
 int		 aaa_read_secret(const char *path, char *buf, size_t len,
 		    char *err, size_t errlen);
@@ -39,21 +42,72 @@ int		 aaa_read_secret(const char *path, char *buf, size_t len,
 int		 aaa_nas_port_type_value(int idx);
 int		 aaa_service_type_value(int idx);
 
-/* radius_handle.c */
+/* radius_dict.c */
 /*
- * A radcli handle for one server: its auth and acct addresses with the
- * secret, c's timeout, retries and bind address, the stock dictionary
- * and ours.  One handle per server keeps radcli's own failover (and its
- * secret lookup by server name, which cannot tell two servers on one
- * address apart) out of the way: libaaa chooses the server.
+ * A radcli handle holding only dictionaries: base (the stock one) and
+ * the built-in RFC 6572 one.  libaaa uses radcli for attribute lists and
+ * their decoding, not for sending (see radius_udp.c).
  */
-rc_handle	*radius_handle_new(const struct aaa_config *c,
-		    const struct aaa_server_conf *s, const char *secret,
-		    char *err, size_t errlen);
-/* Just the dictionaries, for tests building lists without a server. */
 rc_handle	*radius_dict_handle(const char *base, char *err,
 		    size_t errlen);
 void		 radius_handle_free(rc_handle *rh);
+
+/* radius_md5.c */
+struct radius_md5 {
+	uint32_t	h[4];
+	uint64_t	len;
+	uint8_t		buf[64];
+};
+void		 radius_md5_init(struct radius_md5 *m);
+void		 radius_md5_update(struct radius_md5 *m, const void *data,
+		    size_t n);
+void		 radius_md5_final(struct radius_md5 *m, uint8_t out[16]);
+void		 radius_md5(uint8_t out[16], const void *data, size_t n);
+void		 radius_hmac_md5(uint8_t out[16], const void *key,
+		    size_t klen, const void *data, size_t n);
+
+/* radius_wire.c */
+/*
+ * Encode a request: code, identifier, auth (the Request Authenticator of
+ * an Access-Request; ignored for Accounting-Request, whose authenticator
+ * is computed) and vp's attributes; with ma, an Access-Request gets a
+ * Message-Authenticator first.  The length, or -1 with a reason.
+ */
+int		 radius_encode(uint8_t *buf, size_t len, uint8_t code,
+		    uint8_t id, const uint8_t auth[16], VALUE_PAIR *vp,
+		    const char *secret, size_t slen, int ma, char *why,
+		    size_t wl);
+/* 0 if pkt (n octets) is a genuine reply to req; -1 with a reason. */
+int		 radius_verify_reply(const uint8_t *req, const uint8_t *pkt,
+		    size_t n, const char *secret, size_t slen, int require_ma,
+		    char *why, size_t wl);
+
+/* radius_udp.c */
+struct radius_peer {
+	struct sockaddr_storage addr;	/* with the port */
+	socklen_t	addr_len;
+	const char	*secret;
+	size_t		 secret_len;
+};
+struct radius_xopts {
+	uint64_t	timeout_ms;	/* per try */
+	int		retries;
+	struct sockaddr_storage bind;
+	socklen_t	bind_len;	/* 0: any */
+	int		add_ma;		/* Message-Authenticator in requests */
+	int		require_ma;	/* ... and in Access-Request replies */
+};
+/*
+ * One exchange, blocking: every try, each waiting timeout_ms.  Returns
+ * an rc_send_status (OK_RC, REJECT_RC, CHALLENGE_RC, TIMEOUT_RC,
+ * BADRESP_RC: only bad replies came, ERROR_RC) or RADIUS_REFUSED_RC,
+ * with the reply's attributes in *recv and a reason in why.  queued_ms
+ * (CLOCK_MONOTONIC) sets an Accounting-Request's Acct-Delay-Time.
+ */
+int		 radius_exchange(rc_handle *rh, const struct radius_peer *p,
+		    const struct radius_xopts *o, int acct, VALUE_PAIR **send,
+		    uint64_t queued_ms, VALUE_PAIR **recv, char *why,
+		    size_t wl);
 
 /* radius_msg.c */
 /* "02-00-00-00-00-01" or "02-00-00-00-00-01@realm", as configured. */
@@ -92,15 +146,15 @@ void		 radius_printable(const uint8_t *s, size_t n, char *buf,
 
 /* aaa_core.c */
 /*
- * Tests: replace radcli's rc_aaa() with fn, called on a worker thread
- * for server index `server'; it returns an rc_send_status and may set
- * *recv.  Set right after aaa_new(), before any request.
+ * Tests: replace radius_exchange() with fn, called on a worker thread
+ * for server index `server'; it returns what radius_exchange() would.
+ * Set right after aaa_new(), before any request.
  */
 typedef int	radius_send_fn(void *arg, unsigned server, int acct,
-		    VALUE_PAIR *send, VALUE_PAIR **recv);
+		    VALUE_PAIR **send, VALUE_PAIR **recv);
 void		 aaa_set_transport(struct aaa *a, radius_send_fn *fn,
 		    void *arg);
-/* The handle of server 0, for tests building lists to hand fn. */
+/* The dictionary handle, for tests building lists to hand fn. */
 rc_handle	*aaa_dict(struct aaa *a);
 
 #endif /* PMIP6_AAA_INT_H */

@@ -6,6 +6,9 @@
  * (timestamp or sequence ordering), 5.3.2-5.3.5 (new session, extension,
  * handoff, de-registration) and 5.3.6 (the PBA).  Every path ends in
  * exactly one PBA, or in none where the RFC says "silently ignore".
+ * When the daemon batches the data plane (lma.dp_defer), a PBU that
+ * needs routes is parked in a struct lma_pend until the burst's commit
+ * reports on them, and only then answered.
  */
 #include "config.h"
 

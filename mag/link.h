@@ -85,13 +85,17 @@ void		 mag_link_conf_init(struct mag_link_conf *conf);
  *   a MAC that is neither tracked nor ignored.  Raised again at most
  *   every seen_holdoff_ms while the core does neither.  An RS that
  *   raises mn_seen does not also raise rs: the core sends its first RA
- *   when the PBA arrives anyway (RFC 5213 6.9.1.2).
- * rs: a valid Router Solicitation (RFC 4861 6.1.1) from a tracked MAC.
+ *   when the PBA arrives anyway (RFC 5213 6.9.1.2).  A core may track
+ *   the MAC at once, while it registers it, and answer its RSs only
+ *   once the binding is accepted.
+ * rs: a valid Router Solicitation (RFC 4861 6.1.1) from a tracked MAC;
+ *   its source address, if not ::, becomes the node's RA destination.
  * mn_gone: a tracked MAC stayed silent for gone_after_ms in spite of
  *   the probes.  The MAC is untracked before the call; its next frame
  *   raises mn_seen again.
  * link_state: the interface's carrier came or went (up: IFF_UP and
- *   IFF_RUNNING).  Going down untracks nothing: the core decides.
+ *   IFF_RUNNING).  Going down untracks nothing: the core decides.  A
+ *   deleted interface stays down for good: close the link.
  */
 struct mag_link_cb {
 	void	(*mn_seen)(void *ctx, struct mag_link *link,
@@ -105,11 +109,15 @@ struct mag_link_cb {
 /*
  * Sets the interface up as an access link and starts listening.
  * Unless MAG_LINK_F_NO_SETUP: sets IPv6 addr_gen_mode none, accept_ra 0,
- * autoconf 0 and forwarding 1 on it, gives it conf->mac, brings it up,
- * deletes every other link-local address and adds conf->lladdr/64
- * without DAD, so the kernel answers Neighbor Solicitations for it.
- * Needs CAP_NET_ADMIN and CAP_NET_RAW.  0, or -1 with errno and the
- * interface as it was.
+ * autoconf 0 and forwarding 1 on it (not all.forwarding: that is the
+ * data plane's), gives it conf->mac, brings it up, deletes every other
+ * link-local address and adds conf->lladdr/64 without DAD, so the
+ * kernel answers Neighbor Solicitations for it.  The set-up is put back
+ * whenever the interface comes up again or someone removes the address
+ * or changes the MAC.  Whenever the kernel cannot answer for lladdr
+ * (missing, tentative: always possible with NO_SETUP), the link
+ * answers those NS itself.  Needs CAP_NET_ADMIN and CAP_NET_RAW.  0, or
+ * -1 with errno set and the interface as it was.
  */
 int		 mag_link_open(struct mag_link **linkp, struct loop *loop,
 		    const struct mag_link_conf *conf,
@@ -134,12 +142,17 @@ uint32_t	 mag_link_mtu(const struct mag_link *link);
  * -1 and errno ENOMEM.
  */
 int		 mag_link_track(struct mag_link *link, const uint8_t mac[6]);
-/* Forget the MAC: its next frame raises mn_seen at once. */
+/*
+ * Stop following a tracked MAC: its next frame raises mn_seen at once.
+ * A MAC under mag_link_ignore() stays ignored, so a core may ignore a
+ * refused MAC and then release it as usual.
+ */
 void		 mag_link_untrack(struct mag_link *link, const uint8_t mac[6]);
 /*
  * Do not raise mn_seen for the MAC for ms milliseconds (untracking it
  * if it was tracked), e.g. after the LMA or RADIUS refused it.  0
- * forgets it, as mag_link_untrack().
+ * forgets the MAC whatever its state: its next frame raises mn_seen.
+ * mag_link_track() ends an ignore period at once.
  */
 void		 mag_link_ignore(struct mag_link *link, const uint8_t mac[6],
 		    uint32_t ms);
@@ -167,7 +180,7 @@ struct mag_link_stats {
 	uint64_t	 rs;		/* rs raised */
 	uint64_t	 nd_invalid;	/* RS/NS failing RFC 4861 checks */
 	uint64_t	 probes;	/* neighbour probes sent */
-	uint64_t	 na_sent;	/* NAs for lladdr the kernel could not */
+	uint64_t	 na_sent;	/* NAs we sent for lladdr */
 	uint64_t	 gone;		/* mn_gone raised */
 	uint64_t	 ra_sent;
 	uint64_t	 tx_errors;

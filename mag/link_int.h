@@ -226,13 +226,14 @@ void		 link_reapply(struct mag_link *link);
 /*
  * The packet socket's filter for an interface with MAC mac: frames
  * from mac or from a group address are dropped, so are unicast frames
- * to another MAC; RS and NS are kept whole up to LINK_SNAP_LONG bytes,
+ * to another MAC and frames to 01:80:c2:00:00:0x; RS and NS are kept
+ * whole up to LINK_SNAP_LONG bytes,
  * anything else cut to LINK_SNAP_SHORT (Ethernet and IPv6 headers).
  * Returns the number of instructions (LINK_BPF_LEN), 0 if cap is less.
  */
 #define LINK_SNAP_SHORT	64
 #define LINK_SNAP_LONG	512
-#define LINK_BPF_LEN	22
+#define LINK_BPF_LEN	27
 size_t		 link_bpf(const uint8_t mac[6], struct sock_filter *prog,
 		    size_t cap);
 

@@ -317,6 +317,10 @@ probe(struct mag_link *l, struct link_mn *mn)
 	uint8_t f[ND_HDR_OFF + 64];
 	size_t n;
 
+	mn->probes++;
+	/* Nothing gets through; the verdict comes on time all the same. */
+	if (!l->up)
+		return;
 	/*
 	 * Its link-local address answers whatever prefixes it holds; an
 	 * Echo Request to all-nodes, sent to its MAC alone, is the probe
@@ -331,7 +335,6 @@ probe(struct mag_link *l, struct link_mn *mn)
 	else
 		n = link_echo_build(f, sizeof(f), mn->mac, l->conf.mac,
 		    &l->conf.lladdr, ECHO_ID, ++l->echo_seq);
-	mn->probes++;
 	l->st.probes++;
 	if (link_xmit(l, f, n) == -1)
 		LOG_RL(LOG_SUB_MAG, LOG_LVL_WARN, "%s: cannot send a probe: %s",
@@ -405,7 +408,7 @@ mag_link_untrack(struct mag_link *l, const uint8_t mac[6])
 {
 	struct link_mn *mn;
 
-	if ((mn = mn_find(l, mac)) != NULL)
+	if ((mn = mn_find(l, mac)) != NULL && mn->tracked)
 		mn_remove(l, mn);
 }
 
@@ -415,7 +418,8 @@ mag_link_ignore(struct mag_link *l, const uint8_t mac[6], uint32_t ms)
 	struct link_mn *mn;
 
 	if (ms == 0) {
-		mag_link_untrack(l, mac);
+		if ((mn = mn_find(l, mac)) != NULL)
+			mn_remove(l, mn);
 		return;
 	}
 	/* The core asked, so no max_unknown check: it asks about few. */

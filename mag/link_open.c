@@ -14,8 +14,9 @@
  * The packet socket sees each frame a station sends to us: unicast to
  * the shared MAC or multicast (allmulti, so a NIC's multicast filter
  * does not hide a node's DAD or MLD frames).  A classic BPF program
- * drops everything else before it is copied, and keeps only the headers
- * of most frames: RS and NS whole, since they are validated.
+ * drops everything else (and the IEEE 802.1 link-constrained protocols
+ * of the switch next to us) before it is copied, and keeps only the
+ * headers of most frames: RS and NS whole, since they are validated.
  */
 #include "config.h"
 
@@ -209,8 +210,15 @@ static void
 restore(struct mag_link *l)
 {
 	struct link_saved *sv = &l->saved;
+	char name[IF_NAMESIZE];
 	int i;
 
+	/* Gone (or renamed): nothing left to restore, or not by name. */
+	if (if_indextoname(l->ifindex, name) == NULL ||
+	    strcmp(name, l->conf.ifname) != 0) {
+		memset(sv, 0, sizeof(*sv));
+		return;
+	}
 	if (sv->ll_added && link_nl_addr(l, 0, &l->conf.lladdr, 64, 0) == -1 &&
 	    errno != EADDRNOTAVAIL)
 		log_warn(LOG_SUB_MAG, "%s: deleting the link-local address",
@@ -266,7 +274,7 @@ link_bpf(const uint8_t mac[6], struct sock_filter *prog, size_t cap)
 	enum {
 		SRC_LO, SRC_LO_EQ, SRC_HI, SRC_HI_EQ, SRC_GRP, SRC_GRP_SET,
 		DST_GRP, DST_GRP_SET, DST_LO, DST_LO_EQ, DST_HI, DST_HI_EQ,
-		TYPE, TYPE_EQ, NH, NH_EQ, ICMP, IS_RS, IS_NS,
+		GRP_HI, GRP_HI_EQ, GRP_LO, GRP_LO_AND, GRP_LO_EQ, TYPE, TYPE_EQ, NH, NH_EQ, ICMP, IS_RS, IS_NS,
 		SHORT, LONG, DROP, NINSN
 	};
 	const struct sock_filter p[NINSN] = {
@@ -284,13 +292,25 @@ link_bpf(const uint8_t mac[6], struct sock_filter *prog, size_t cap)
 		/* Multicast and broadcast for anyone, unicast for us. */
 		[DST_GRP] = BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 0),
 		[DST_GRP_SET] = BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, 1,
-		    JMP(DST_GRP_SET, TYPE), 0),
+		    JMP(DST_GRP_SET, GRP_HI), 0),
 		[DST_LO] = BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 2),
 		[DST_LO_EQ] = BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, lo,
 		    0, JMP(DST_LO_EQ, DROP)),
 		[DST_HI] = BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 0),
 		[DST_HI_EQ] = BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, hi,
-		    0, JMP(DST_HI_EQ, DROP)),
+		    JMP(DST_HI_EQ, TYPE), JMP(DST_HI_EQ, DROP)),
+		/*
+		 * 01:80:c2:00:00:0x (STP, LACP, LLDP, ...): bridges never
+		 * relay these, so they come from the switch or access point
+		 * next to us, never from a mobile node.
+		 */
+		[GRP_HI] = BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 0),
+		[GRP_HI_EQ] = BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0x0180,
+		    0, JMP(GRP_HI_EQ, TYPE)),
+		[GRP_LO] = BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 2),
+		[GRP_LO_AND] = BPF_STMT(BPF_ALU | BPF_AND | BPF_K, 0xfffffff0),
+		[GRP_LO_EQ] = BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0xc2000000,
+		    JMP(GRP_LO_EQ, DROP), 0),
 		/* IPv6 carrying ICMPv6 RS or NS: whole. */
 		[TYPE] = BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 12),
 		[TYPE_EQ] = BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ETH_P_IPV6,

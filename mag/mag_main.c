@@ -410,8 +410,7 @@ open_links(struct mag_daemon *d)
 		ifc->att = (uint8_t)ac[i].att;
 		d->mag.n_ifc = (unsigned)i + 1;
 		if ((rc = mag_link_open(&link, d->loop, &lc, &link_cb, d)) != 0)
-			fatalx(LOG_SUB_MAG, "access interface %s: %s",
-			    ac[i].ifname, strerror(rc < 0 ? -rc : rc));
+			fatal(LOG_SUB_MAG, "access interface %s", ac[i].ifname);
 		ifc->link = link;
 		ifc->ifindex = mag_link_ifindex(link);
 	}

@@ -7,7 +7,8 @@
  * address of every sent MH is chosen explicitly with IPV6_PKTINFO: the
  * LMA must answer from the address the PBU was sent to (RFC 5213
  * 5.3.6), and a MAG's Proxy-CoA is its configured egress address, not
- * whatever the routing table would pick.
+ * whatever the routing table would pick.  The batch calls move many
+ * MHs per system call with recvmmsg()/sendmmsg(), the same way.
  */
 #include "config.h"
 

@@ -229,9 +229,11 @@ load(const char *path, struct tool_conf *tc)
 	if (conf_load_file(&cfg, path, &err) == 0 &&
 	    conf_apply(config_root_setting(&cfg), tool_schema, tc, &err) == 0)
 		rc = 0;
-	else
+	else {
 		fprintf(stderr, "aaa_tool: %s\n", conf_strerror(&err, buf,
 		    sizeof(buf)));
+		aaa_config_release(&tc->radius);
+	}
 	config_destroy(&cfg);
 	return rc;
 }
@@ -396,6 +398,12 @@ main(int argc, char **argv)
 	argv += optind;
 	if (conf == NULL || argc < 1)
 		usage();
+	if (strcmp(argv[0], "bench") == 0) {
+		if (argc != 2 || (n = strtol(argv[1], &end, 10)) <= 0 ||
+		    *end != '\0' || n > 1000000)
+			usage();
+	} else
+		n = argc;
 	log_init("aaa_tool", 1, (enum log_level)level);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (load(conf, &tc) == -1)
@@ -409,22 +417,18 @@ main(int argc, char **argv)
 		aaa_config_release(&tc.radius);
 		return rc == -1 ? 2 : 0;
 	}
-	if (strcmp(argv[0], "bench") == 0) {
-		if (argc != 2 || (n = strtol(argv[1], &end, 10)) <= 0 ||
-		    *end != '\0' || n > 1000000)
-			usage();
-	} else
-		n = argc;
 	if ((jobs = calloc((size_t)n, sizeof(*jobs))) == NULL ||
 	    (loop = loop_new()) == NULL) {
 		fprintf(stderr, "aaa_tool: out of memory\n");
-		return 2;
+		rc = 2;
+		goto out;
 	}
 	loop_add_signal(loop, SIGINT, on_signal, NULL);
 	loop_add_signal(loop, SIGTERM, on_signal, NULL);
 	if ((aaa = aaa_new(loop, &tc.radius, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "aaa_tool: %s\n", err);
-		return 2;
+		rc = 2;
+		goto out;
 	}
 	timer_init(&tick, on_tick, NULL);
 	timer_init(&deadline, on_deadline, NULL);
@@ -434,9 +438,11 @@ main(int argc, char **argv)
 		timer_arm(loop, &tick, 10);
 	}
 	if (strcmp(argv[0], "auth") == 0 && argc >= 2) {
-		for (i = 1; i < argc; i++)
+		for (i = 1; i < argc && rc == 0; i++)
 			if (add_job(argv[i]) == -1)
-				return 2;
+				rc = 2;
+		if (rc != 0)
+			goto out;
 		if (start_jobs() == -1)
 			rc = 1;
 		if (nfinished < njobs)
@@ -447,13 +453,17 @@ main(int argc, char **argv)
 		rc = cmd_bench(n);
 	else if (strcmp(argv[0], "session") == 0 && argc == 2)
 		rc = cmd_session(argv[1]);
-	else
-		usage();
-	if (nfinished != njobs)
+	else {
+		rc = 2;
+		fprintf(stderr, "aaa_tool: bad command\n");
+		goto out;
+	}
+	if (nfinished != njobs && rc == 0)
 		rc = 1;
 	if (measure)
 		printf("loop: %llu ticks, max gap %llu ms\n",
 		    (unsigned long long)nticks, (unsigned long long)max_gap);
+out:
 	aaa_free(aaa);
 	aaa_config_release(&tc.radius);
 	loop_free(loop);

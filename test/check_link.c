@@ -68,7 +68,8 @@ ref_sum(const struct in6_addr *src, const struct in6_addr *dst,
 	memcpy(buf + 40, m, len);
 	n = (40 + len + 3) / 4;
 	for (i = 0; i < n; i++)
-		acc += (uint64_t)buf[4 * i] << 24 | (uint64_t)buf[4 * i + 1] << 16 |
+		acc += (uint64_t)buf[4 * i] << 24 |
+		    (uint64_t)buf[4 * i + 1] << 16 |
 		    (uint64_t)buf[4 * i + 2] << 8 | buf[4 * i + 3];
 	while (acc >> 16)
 		acc = (acc & 0xffff) + (acc >> 16);
@@ -318,7 +319,8 @@ static const uint8_t ns_probe_frame[] = {
 	0x02, 0x00, 0x00, 0x00, 0x00, 0x0a, 0x00, 0x00, 0x5e, 0x00, 0x52, 0x13,
 	0x86, 0xdd,
 	0x60, 0x00, 0x00, 0x00, 0x00, 0x20, 0x3a, 0xff,
-	0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0x02, 0x00, 0x5e, 0xff, 0xfe, 0x00, 0x52, 0x13,
+	0xfe, 0x80, 0, 0, 0, 0, 0, 0,
+	0x02, 0x00, 0x5e, 0xff, 0xfe, 0x00, 0x52, 0x13,
 	0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x02,
 	0x87, 0x00, 0x1a, 0xf6, 0x00, 0x00, 0x00, 0x00,
 	0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x02,
@@ -329,10 +331,12 @@ static const uint8_t na_frame[] = {
 	0x02, 0x00, 0x00, 0x00, 0x00, 0x0a, 0x00, 0x00, 0x5e, 0x00, 0x52, 0x13,
 	0x86, 0xdd,
 	0x60, 0x00, 0x00, 0x00, 0x00, 0x20, 0x3a, 0xff,
-	0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0x02, 0x00, 0x5e, 0xff, 0xfe, 0x00, 0x52, 0x13,
+	0xfe, 0x80, 0, 0, 0, 0, 0, 0,
+	0x02, 0x00, 0x5e, 0xff, 0xfe, 0x00, 0x52, 0x13,
 	0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x02,
 	0x88, 0x00, 0x87, 0xe3, 0xe0, 0x00, 0x00, 0x00,	/* R S O */
-	0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0x02, 0x00, 0x5e, 0xff, 0xfe, 0x00, 0x52, 0x13,
+	0xfe, 0x80, 0, 0, 0, 0, 0, 0,
+	0x02, 0x00, 0x5e, 0xff, 0xfe, 0x00, 0x52, 0x13,
 	0x02, 0x01, 0x00, 0x00, 0x5e, 0x00, 0x52, 0x13,
 };
 
@@ -524,6 +528,18 @@ START_TEST(bpf_filter)
 	f[12] = 0x08;
 	f[13] = 0x06;
 	ck_assert_int_eq(filter_len(sv, f, 60), 60);
+	/* LLDP, STP: the switch's own, dropped; other multicast kept. */
+	memcpy(f, "\x01\x80\xc2\x00\x00\x0e", 6);
+	f[12] = 0x88;
+	f[13] = 0xcc;
+	ck_assert_int_eq(filter_len(sv, f, 60), 0);
+	f[5] = 0x00;
+	ck_assert_int_eq(filter_len(sv, f, 60), 0);
+	f[5] = 0x10;
+	ck_assert_int_eq(filter_len(sv, f, 60), 60);
+	f[2] = 0xc3;
+	f[5] = 0x0e;
+	ck_assert_int_eq(filter_len(sv, f, 60), 60);
 	/* Unicast to someone else: dropped. */
 	memcpy(f, MN_B, 6);
 	ck_assert_int_eq(filter_len(sv, f, 60), 0);
@@ -647,6 +663,7 @@ open_link(struct mag_link_conf *c)
 	ck_assert_ptr_nonnull(LK = link_new(L, c, &CB, &ev));
 	LK->xmit = cap_xmit;
 	LK->mtu = 1500;
+	LK->up = 1;
 }
 
 static void
@@ -803,11 +820,21 @@ START_TEST(track_untrack_ignore)
 	advance(1);
 	rx_arp(MN_A);
 	ck_assert_int_eq(ev.seen, 3);
-	/* ignore 0 forgets. */
+	/* Untracking does not end an ignore period; ignore 0 does. */
+	ck_assert_int_eq(mag_link_track(LK, MN_A), 0);
 	mag_link_ignore(LK, MN_A, 60000);
+	mag_link_untrack(LK, MN_A);
+	rx_arp(MN_A);
+	ck_assert_int_eq(ev.seen, 3);
 	mag_link_ignore(LK, MN_A, 0);
 	rx_arp(MN_A);
 	ck_assert_int_eq(ev.seen, 4);
+	/* Tracking ends an ignore period. */
+	mag_link_ignore(LK, MN_A, 60000);
+	ck_assert_int_eq(mag_link_track(LK, MN_A), 0);
+	mag_link_untrack(LK, MN_A);
+	rx_arp(MN_A);
+	ck_assert_int_eq(ev.seen, 5);
 	/* Untracking an unknown MAC is harmless. */
 	mag_link_untrack(LK, MN_B);
 }
@@ -901,6 +928,8 @@ END_TEST
 START_TEST(send_ra_unicast)
 {
 	struct mag_ra_prefix p = PFX("2001:db8:1::/64", 3600, 1800);
+	struct mag_ra_prefix many[40];
+	int i;
 	struct in6_addr src = A6(MAG_LINK_DEFAULT_LLADDR), dst;
 	uint8_t ref[256];
 	struct mag_ra ra;
@@ -937,20 +966,16 @@ START_TEST(send_ra_unicast)
 	/* Never to a group MAC; never bigger than the link MTU. */
 	ck_assert_int_eq(mag_link_send_ra(LK, GROUP_MAC, &ra), -1);
 	ck_assert_int_eq(errno, EINVAL);
+	/* 1280 - 40 bytes: room for 37 prefixes with SLLAO and MTU. */
 	LK->mtu = 1280;
-	{
-		struct mag_ra_prefix many[40];
-		int i;
-
-		for (i = 0; i < 40; i++)
-			many[i] = p;
-		ra.prefixes = many;
-		ra.nprefixes = 40;
-		ck_assert_int_eq(mag_link_send_ra(LK, MN_A, &ra), -1);
-		ck_assert_int_eq(errno, EMSGSIZE);
-		ra.nprefixes = 37;
-		ck_assert_int_eq(mag_link_send_ra(LK, MN_A, &ra), 0);
-	}
+	for (i = 0; i < 40; i++)
+		many[i] = p;
+	ra.prefixes = many;
+	ra.nprefixes = 38;
+	ck_assert_int_eq(mag_link_send_ra(LK, MN_A, &ra), -1);
+	ck_assert_int_eq(errno, EMSGSIZE);
+	ra.nprefixes = 37;
+	ck_assert_int_eq(mag_link_send_ra(LK, MN_A, &ra), 0);
 	ck_assert_int_eq(ncap, 3);
 	/* No transmitter: an error, counted. */
 	LK->xmit = NULL;
@@ -999,9 +1024,9 @@ START_TEST(nud_probe_then_gone)
 	fake_now = t0 + MAG_LINK_PROBE_AFTER_MS;
 	loop_run_timers(L);
 	ck_assert_int_eq(ncap, 2);
-	fake_now = t0 + MAG_LINK_PROBE_AFTER_MS + MAG_LINK_PROBE_INTERVAL_MS;
+	fake_now += MAG_LINK_PROBE_INTERVAL_MS;
 	loop_run_timers(L);
-	fake_now = t0 + MAG_LINK_PROBE_AFTER_MS + 2 * MAG_LINK_PROBE_INTERVAL_MS;
+	fake_now += MAG_LINK_PROBE_INTERVAL_MS;
 	loop_run_timers(L);
 	ck_assert_int_eq(ncap, 4);
 	fake_now = t0 + MAG_LINK_GONE_AFTER_MS - 1;
@@ -1104,12 +1129,22 @@ END_TEST
 START_TEST(link_state_changes)
 {
 	link_set_state(LK, 1);
-	link_set_state(LK, 1);
-	ck_assert_int_eq(ev.up, 1);
+	ck_assert_int_eq(ev.up + ev.down, 0);
 	link_set_state(LK, 0);
 	link_set_state(LK, 0);
 	ck_assert_int_eq(ev.down, 1);
 	ck_assert_int_eq(mag_link_is_up(LK), 0);
+	link_set_state(LK, 1);
+	ck_assert_int_eq(ev.up, 1);
+	ck_assert_int_eq(mag_link_is_up(LK), 1);
+	/* Down: tracked MACs stay; no probes, but gone on time. */
+	link_set_state(LK, 0);
+	ck_assert_int_eq(mag_link_track(LK, MN_A), 0);
+	advance(MAG_LINK_GONE_AFTER_MS - 1);
+	ck_assert_int_eq(ev.gone, 0);
+	advance(1);
+	ck_assert_int_eq(ev.gone, 1);
+	ck_assert_int_eq(ncap, 0);
 }
 END_TEST
 

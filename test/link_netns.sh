@@ -4,6 +4,7 @@
 # (a bridge) and an unmodified host with default sysctls:
 #
 #   mag: acc0 --- p-mag [ap: br0] p-mn --- eth0 :mn
+#                               p-mn2 --- eth0 :mn2
 #
 # The tool runs as a permissive core (-a): it tracks every MAC it is
 # told about and answers RS with an RA for a test prefix.  Checked:
@@ -11,6 +12,8 @@
 #  (2)  its RS is answered; it forms an address in the prefix by SLAAC
 #       and its default route is via fe80::200:5eff:fe00:5213
 #  (3)  it resolves and pings that router address (the kernel's NA)
+#  (2b) a second MN on the same link gets its own prefix only, and the
+#       first one never sees it: each RA is Ethernet unicast
 #  (4)  a withdrawal RA deprecates the address and drops the route
 #  (1b) an MN that sends no RS nor NS, only data frames to the router's
 #       MAC (layer-2 roaming into this MAG), is reported by the first one
@@ -38,12 +41,15 @@ tag=lnk$$
 mag=$tag-mag
 ap=$tag-ap
 mn=$tag-mn
+mn2=$tag-mn2
 out=$(mktemp -d /tmp/link_netns.XXXXXX)
 log=$out/tool.out
 rll=fe80::200:5eff:fe00:5213
 rmac=00:00:5e:00:52:13
 mnmac=02:00:00:00:aa:01
+mn2mac=02:00:00:00:aa:02
 pfx=2001:db8:5213:1
+pfx2=2001:db8:5213:2
 gone_ms=2500
 toolpid=
 
@@ -59,7 +65,7 @@ cleanup() {
 		done
 		kill -9 "$toolpid" 2>/dev/null
 	fi
-	for n in "$mn" "$ap" "$mag"; do
+	for n in "$mn" "$mn2" "$ap" "$mag"; do
 		ip netns pids "$n" 2>/dev/null | xargs -r kill -9 2>/dev/null
 		ip netns del "$n" 2>/dev/null
 	done
@@ -111,7 +117,8 @@ cmd() {
 	echo "$1" >&3
 	wait_line "$m" '^ok\|^error\|^info\|^stats' >/dev/null ||
 	    fail "no answer to '$1'"
-	r=$(tail -n +"$((m + 1))" "$log" | grep -m1 '^ok\|^error\|^info\|^stats')
+	r=$(tail -n +"$((m + 1))" "$log" |
+	    grep -m1 '^ok\|^error\|^info\|^stats')
 	case $r in
 	error*) fail "'$1': $r" ;;
 	esac
@@ -131,6 +138,10 @@ poll() {
 	return 0
 }
 
+acc0_addrs() {
+	ip -n "$mag" -6 addr show dev acc0 | awk '$1 == "inet6" { print $2 }'
+}
+
 ms() {
 	awk -v a="$1" -v b="$2" 'BEGIN { printf "%d", b - a }'
 }
@@ -140,7 +151,7 @@ us2ms() {
 }
 
 # --- topology ---------------------------------------------------------
-for n in "$mag" "$ap" "$mn"; do
+for n in "$mag" "$ap" "$mn" "$mn2"; do
 	ip netns add "$n" || fail "netns $n"
 	ip -n "$n" link set lo up
 done
@@ -153,7 +164,9 @@ ip link add acc0 netns "$mag" type veth peer name p-mag netns "$ap" ||
     fail "veth"
 ip link add eth0 netns "$mn" address "$mnmac" type veth peer name p-mn \
     netns "$ap" || fail "veth"
-for p in p-mag p-mn; do
+ip link add eth0 netns "$mn2" address "$mn2mac" type veth peer name p-mn2 \
+    netns "$ap" || fail "veth"
+for p in p-mag p-mn p-mn2; do
 	ip -n "$ap" link set "$p" master br0
 	ip -n "$ap" link set "$p" up
 done
@@ -170,7 +183,7 @@ wait_line 0 '^ready' >/dev/null || fail "link_tool did not start"
 # The set-up: shared MAC, shared link-local address and no other.
 ip netns exec "$mag" cat /sys/class/net/acc0/address | grep -qx "$rmac" ||
     fail "acc0 MAC not set"
-a=$(ip -n "$mag" -6 addr show dev acc0 | awk '$1 == "inet6" { print $2 }')
+a=$(acc0_addrs)
 [ "$a" = "$rll/64" ] || fail "acc0 addresses: $a"
 [ "$(ip netns exec "$mag" sysctl -n net.ipv6.conf.acc0.accept_ra)" = 0 ] ||
     fail "accept_ra not 0"
@@ -214,6 +227,26 @@ ip -n "$mn" -6 neigh show "$rll" dev eth0 | grep -q "lladdr $rmac router" ||
     fail "(3) the kernel left NS for $rll to us"
 echo "PASS (3) MN resolves $rll to $rmac (router) and pings it; the" \
     "kernel answered its NS"
+
+# --- (2b) a second MN on the same link --------------------------------------
+cmd "prefix $mn2mac $pfx2::/64" >/dev/null
+m=$(mark)
+ip -n "$mn2" link set eth0 up
+wait_line "$m" "^rs $mn2mac.*ra-sent" 100 >/dev/null ||
+    fail "(2b) second MN's RS not answered"
+# shellcheck disable=SC2317  # run by poll
+slaac2_ok() {
+	ip -n "$mn2" -6 addr show dev eth0 scope global | grep "inet6 $pfx2:" |
+	    grep -vq tentative
+}
+poll 100 slaac2_ok || fail "(2b) second MN has no address in $pfx2::/64"
+sleep 1
+ip -n "$mn2" -6 addr show dev eth0 | grep -q "inet6 $pfx:" &&
+    fail "(2b) second MN took the first MN's prefix"
+ip -n "$mn" -6 addr show dev eth0 | grep -q "inet6 $pfx2:" &&
+    fail "(2b) first MN took the second MN's prefix"
+echo "PASS (2b) two MNs on one link: each formed an address in its own" \
+    "prefix only"
 
 # --- (4) withdrawal ------------------------------------------------------
 t0=$(now_ms)
@@ -267,8 +300,8 @@ tail -n +"$((m + 1))" "$log" | grep -q "^gone $mnmac" &&
     fail "(6) idle MN declared gone"
 probes=$(field "$(cmd stats)" probes)
 [ "$probes" -gt 0 ] || fail "(6) no probes sent to an idle MN"
-echo "PASS (6) idle MN kept for $((gone_ms * 3 / 1000 + 1)) s, answering" \
-    "$probes probes"
+echo "PASS (6) idle MNs kept for $((gone_ms * 3 / 1000 + 1)) s: they" \
+    "answered the $probes probes sent so far"
 # Cut off at the access point: the MAG's own carrier stays up.
 m=$(mark)
 t0=$(now_ms)
@@ -276,6 +309,7 @@ ip -n "$ap" link set p-mn down
 l=$(wait_line "$m" "^gone $mnmac" 100) || fail "(6) MN never declared gone"
 tail -n +"$((m + 1))" "$log" | grep -q "^link down" &&
     fail "(6) the MAG saw carrier loss"
+grep -q "^gone $mn2mac" "$log" && fail "(6) the MN still attached declared gone"
 echo "PASS (6) MN cut off at the AP declared gone $(ms "$t0" "$(field "$l" \
     at)") ms after the cut (gone_after $gone_ms ms of silence)"
 
@@ -297,8 +331,7 @@ ip -n "$mag" link set acc0 down
 ip -n "$mag" link set acc0 up
 # shellcheck disable=SC2317  # run by poll
 ll_back() {
-	a=$(ip -n "$mag" -6 addr show dev acc0 | awk '$1 == "inet6" { print $2 }')
-	[ "$a" = "$rll/64" ]
+	[ "$(acc0_addrs)" = "$rll/64" ]
 }
 poll 30 ll_back || fail "(5) after down/up acc0 has: $(ip -n "$mag" -6 \
     addr show dev acc0)"
@@ -308,7 +341,9 @@ echo "PASS (5) after admin down/up acc0 again has only $rll"
 echo quit >&3
 wait_line 0 '^closed' >/dev/null || fail "(7) tool did not close"
 wait "$toolpid"
+rc=$?
 toolpid=
+[ "$rc" = 0 ] || fail "(7) link_tool exited with status $rc"
 [ "$(ip netns exec "$mag" cat /sys/class/net/acc0/address)" = "$origmac" ] ||
     fail "(7) MAC not restored"
 ip -n "$mag" -6 addr show dev acc0 | grep -q "$rll" &&

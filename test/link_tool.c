@@ -8,12 +8,14 @@
  *             [-G GONE_AFTER_MS] [-H SEEN_HOLDOFF_MS]
  *
  *   -a   act as a permissive core: track every MAC seen, answer every
- *        RS of a tracked MAC with an RA for PREFIX.
+ *        RS of a tracked MAC with an RA for its prefix.
  *
  * Commands: track MAC | untrack MAC | ignore MAC MS | ra MAC |
- *           withdraw MAC | info MAC | stats | quit
- * (ra and withdraw send PREFIX with the -v/-l lifetimes, or with zero
- * lifetimes and router lifetime 0.)
+ *           withdraw MAC | prefix MAC PREFIX/LEN | info MAC | stats |
+ *           quit
+ * A MAC's prefix is the one given by "prefix", else PREFIX.  ra and
+ * withdraw send it with the -v/-l lifetimes, or with zero lifetimes and
+ * router lifetime 0.
  *
  * Output lines, each ending in at=<CLOCK_REALTIME ms>:
  *   ready ifindex=N up=U
@@ -57,8 +59,14 @@ static struct loop *loop;
 static struct mag_link *link_;
 static struct mag_link_conf conf;
 static int autopilot, tsfd = -1;
-static struct mag_ra_prefix pfx;
+static struct prefix6 pfx;
 static int have_pfx;
+/* Prefixes given to single MACs ("prefix" command), else pfx. */
+static struct {
+	uint8_t		 mac[6];
+	struct prefix6	 p;
+} own[16];
+static unsigned nown;
 static uint32_t valid_lt = 3600, pref_lt = 1800, mtu;
 static struct rx_rec ring[RING];
 static unsigned ring_head;
@@ -87,6 +95,12 @@ out(const char *fmt, ...)
 	va_end(ap);
 	printf(" at=%lld\n", now_ms());
 	fflush(stdout);
+}
+
+static uint32_t
+num(const char *s)
+{
+	return (uint32_t)strtoul(s, NULL, 10);
 }
 
 static const char *
@@ -181,7 +195,8 @@ ts_find(const uint8_t mac[6], const char *kind, int latest)
 	ts_drain();
 	for (i = 0; i < RING; i++) {
 		r = &ring[(ring_head + i) % RING];
-		if (r->used || r->ts.tv_sec == 0 || memcmp(r->mac, mac, 6) != 0 ||
+		if (r->used || r->ts.tv_sec == 0 ||
+		    memcmp(r->mac, mac, 6) != 0 ||
 		    (kind != NULL && strcmp(r->kind, kind) != 0))
 			continue;
 		if (best == NULL || latest)
@@ -216,12 +231,20 @@ since_us(const struct rx_rec *r)
 static int
 send_ra(const uint8_t mac[6], int withdraw)
 {
-	struct mag_ra_prefix p = pfx;
+	struct mag_ra_prefix p;
 	struct mag_ra ra;
+	unsigned i;
+	int have = have_pfx;
 
+	p.prefix = pfx;
+	for (i = 0; i < nown; i++)
+		if (memcmp(own[i].mac, mac, 6) == 0) {
+			p.prefix = own[i].p;
+			have = 1;
+		}
 	mag_ra_init(&ra);
 	ra.mtu = mtu ? mtu : mag_link_mtu(link_);
-	if (have_pfx) {
+	if (have) {
 		p.valid_lifetime = withdraw ? 0 : valid_lt;
 		p.preferred_lifetime = withdraw ? 0 : pref_lt;
 		ra.prefixes = &p;
@@ -253,10 +276,10 @@ cb_rs(void *ctx, struct mag_link *l, const uint8_t mac[6])
 
 	(void)ctx;
 	(void)l;
-	if (autopilot && have_pfx)
+	if (autopilot)
 		rc = send_ra(mac, 0);
 	out("rs %s lat_us=%lld%s", macs(mac), since_us(r),
-	    rc == -1 ? " ra-failed" : autopilot && have_pfx ? " ra-sent" : "");
+	    rc == -1 ? " ra-failed" : autopilot ? " ra-sent" : "");
 	ts_forget(mac);
 }
 
@@ -325,19 +348,24 @@ command(char *s)
 		out("ok");
 	} else if (strcmp(w[0], "ignore") == 0 && n == 3) {
 		ts_forget(mac);
-		mag_link_ignore(link_, mac, (uint32_t)strtoul(w[2], NULL, 10));
+		mag_link_ignore(link_, mac, num(w[2]));
 		out("ok");
 	} else if (strcmp(w[0], "ra") == 0 || strcmp(w[0], "withdraw") == 0) {
 		if (send_ra(mac, w[0][0] == 'w') == -1)
 			out("error %s", strerror(errno));
 		else
 			out("ok");
+	} else if (strcmp(w[0], "prefix") == 0 && n == 3 &&
+	    nown < sizeof(own) / sizeof(own[0]) &&
+	    prefix6_parse(w[2], &own[nown].p) == 0) {
+		memcpy(own[nown++].mac, mac, 6);
+		out("ok");
 	} else if (strcmp(w[0], "info") == 0) {
 		if (mag_link_mn_info(link_, mac, &info) == -1)
 			out("info %s none", macs(mac));
 		else
-			out("info %s tracked=%d idle_ms=%llu lladdr=%s probes=%u",
-			    macs(mac), info.tracked,
+			out("info %s tracked=%d idle_ms=%llu lladdr=%s "
+			    "probes=%u", macs(mac), info.tracked,
 			    (unsigned long long)(clock_ms() - info.last_rx_ms),
 			    info.have_lladdr ? addr6_ntop(&info.lladdr, buf) :
 			    "-", info.probes);
@@ -423,20 +451,21 @@ main(int argc, char **argv)
 		switch (c) {
 		case 'a': autopilot = 1; break;
 		case 'i':
-			snprintf(conf.ifname, sizeof(conf.ifname), "%s", optarg);
+			snprintf(conf.ifname, sizeof(conf.ifname), "%s",
+			    optarg);
 			break;
 		case 'p':
-			if (prefix6_parse(optarg, &pfx.prefix) == -1)
+			if (prefix6_parse(optarg, &pfx) == -1)
 				usage();
 			have_pfx = 1;
 			break;
-		case 'v': valid_lt = (uint32_t)strtoul(optarg, NULL, 10); break;
-		case 'l': pref_lt = (uint32_t)strtoul(optarg, NULL, 10); break;
-		case 'm': mtu = (uint32_t)strtoul(optarg, NULL, 10); break;
-		case 'P': conf.probe_after_ms = (uint32_t)atoi(optarg); break;
-		case 'I': conf.probe_interval_ms = (uint32_t)atoi(optarg); break;
-		case 'G': conf.gone_after_ms = (uint32_t)atoi(optarg); break;
-		case 'H': conf.seen_holdoff_ms = (uint32_t)atoi(optarg); break;
+		case 'v': valid_lt = num(optarg); break;
+		case 'l': pref_lt = num(optarg); break;
+		case 'm': mtu = num(optarg); break;
+		case 'P': conf.probe_after_ms = num(optarg); break;
+		case 'I': conf.probe_interval_ms = num(optarg); break;
+		case 'G': conf.gone_after_ms = num(optarg); break;
+		case 'H': conf.seen_holdoff_ms = num(optarg); break;
 		default: usage();
 		}
 	}

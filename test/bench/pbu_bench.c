@@ -218,8 +218,7 @@ finish(struct bench *b, unsigned s)
 }
 
 static void
-on_pba(struct bench *b, enum phase ph, const struct mh_msg *a,
-    const struct in6_addr *from_mag, uint64_t t)
+on_pba(struct bench *b, enum phase ph, const struct mh_msg *a, uint64_t t)
 {
 	unsigned s = a->seq & 0xff;
 	struct slot *sl = &b->slots[s];
@@ -245,7 +244,6 @@ on_pba(struct bench *b, enum phase ph, const struct mh_msg *a,
 		else if (ph == PH_DEREG)
 			mn->registered = 0;
 	}
-	(void)from_mag;
 	finish(b, s);
 }
 
@@ -294,7 +292,7 @@ receive(struct bench *b, enum phase ph, int wait_ms)
 		    NULL) != MH_OK)
 			continue;
 		if (m.type == MH_TYPE_BA)
-			on_pba(b, ph, &m, &d[i].ri.dst, t);
+			on_pba(b, ph, &m, t);
 		else if (m.type == MH_TYPE_BR && m.br_type == MH_BR_INDICATION)
 			on_bri(b, &m, &d[i].ri);
 	}
@@ -503,5 +501,8 @@ main(int argc, char **argv)
 			    "bytes_per_binding=%.1f\n", b.n, rss0, rss1,
 			    (double)(rss1 - rss0) * 1024 / b.n);
 	}
+	close(b.fd);
+	free(b.lat);
+	free(b.mns);
 	return 0;
 }

@@ -46,15 +46,25 @@ p6_topology() {
 	topo_bridge ap br1
 	topo_link mag1 acc0 ap p1
 	topo_link mag2 acc0 ap p2
-	topo_port ap br1 p1
-	topo_port ap br1 p2
-	# Only one access point carries the MNs at a time.
-	ip -n "$TOPO_TAG-ap" link set p2 down
+	p6_ap_port p1
+	p6_ap_port p2
+	# Only one access point forwards at a time.  Both MAGs keep carrier,
+	# as real access links do when an MN roams away.
+	bridge -n "$TOPO_TAG-ap" link set dev p2 state 0
 	i=1
 	while [ "$i" -le "$nmn" ]; do
 		p6_add_mn "$i" || return 1
 		i=$((i + 1))
 	done
+}
+
+# p6_ap_port IF: a port of the access-point bridge that does not learn:
+# every frame floods, so no stale entry pins the shared router MAC to the
+# old MAG's port after a move (real access points send an update frame
+# for the roaming station; this stands in for it).
+p6_ap_port() {
+	topo_port ap br1 "$1"
+	ip -n "$TOPO_TAG-ap" link set "$1" type bridge_slave learning off
 }
 
 # p6_mac N: the MAC of MN number N (02-00-00-00-xx-yy).
@@ -71,7 +81,7 @@ p6_add_mn() {
 	ip link add eth0 netns "$ns" address "$(p6_mac "$1")" type veth \
 	    peer name "m$1" netns "$TOPO_TAG-ap" || return 1
 	ip -n "$TOPO_TAG-ap" link set "m$1" up
-	topo_port ap br1 "m$1"
+	p6_ap_port "m$1"
 	ip -n "$ns" link set eth0 up
 }
 
@@ -120,7 +130,7 @@ lma = "2001:db8:ff::1";
 access = ( { interface = "acc0"; att = 4; } );
 radius = {
 	servers = ( { address = "2001:db8:ff::10"; secret_file = "$TOPO_DIR/radius.secret"; } );
-	timeout = 1;
+	timeout_ms = 1000;
 	retries = 1;
 	nas_identifier = "mag$2";
 };
@@ -198,13 +208,39 @@ p6_ctl() {
 	"$P6_BIN/ctl/pmip6ctl" -s "$TOPO_DIR/$sock.sock" "$@"
 }
 
-# p6_ap_switch TO: the access points hand the MN over (1 or 2).
+# p6_ap_switch TO: the layer-2 path moves to MAG TO (1 or 2): the port
+# toward the old MAG stops forwarding as the one toward the new starts.
 p6_ap_switch() {
 	if [ "$1" = 2 ]; then
-		ip -n "$TOPO_TAG-ap" link set p1 down
-		ip -n "$TOPO_TAG-ap" link set p2 up
+		bridge -n "$TOPO_TAG-ap" link set dev p1 state 0
+		bridge -n "$TOPO_TAG-ap" link set dev p2 state 3
 	else
-		ip -n "$TOPO_TAG-ap" link set p2 down
-		ip -n "$TOPO_TAG-ap" link set p1 up
+		bridge -n "$TOPO_TAG-ap" link set dev p2 state 0
+		bridge -n "$TOPO_TAG-ap" link set dev p1 state 3
 	fi
+}
+
+# p6_mn_link N up|down: the MN's own link (its port on the ap bridge).
+p6_mn_link() {
+	ip -n "$TOPO_TAG-ap" link set "m$1" "$2"
+}
+
+# p6_gaps FILE: from `ping -D` output, print "received lost maxgap_ms".
+p6_gaps() {
+	awk '
+	/bytes from/ {
+		t = substr($1, 2, length($1) - 2) * 1000
+		if (prev != "" && t - prev > gap) gap = t - prev
+		prev = t
+		n++
+	}
+	/packets transmitted/ { tx = $1 }
+	END { printf "%d %d %.0f\n", n, tx - n, gap }' "$1"
+}
+
+# p6_has_state NS HNP: does the namespace hold any route or rule naming
+# the prefix (tables all)?
+p6_has_state() {
+	{ ip -n "$TOPO_TAG-$1" -6 route show table all
+	  ip -n "$TOPO_TAG-$1" -6 rule show; } 2>/dev/null | grep -q "$2"
 }
