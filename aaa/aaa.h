@@ -4,7 +4,7 @@
  * section 5: MAG to AAA interface; RFC 2865); accounting reports its
  * sessions (RFC 2866).
  *
- * An exchange blocks for up to timeout x (retries + 1) per server, so
+ * An exchange blocks for up to timeout_ms x (retries + 1) per server, so
  * every one runs on a pool of worker threads.  The loop thread only
  * queues requests and takes completions, which the workers post through
  * an eventfd registered with the loop; callbacks run on the loop thread.
@@ -143,7 +143,7 @@ struct aaa_server_conf {
 
 struct aaa_config {
 	struct conf_list servers;	/* struct aaa_server_conf, in order */
-	int		timeout;	/* s per try */
+	uint64_t	timeout_ms;	/* per try */
 	int		retries;	/* retransmissions per server */
 	int		retry_primary_interval;	/* s; 0: stay on the new one */
 	int		workers;
@@ -193,7 +193,7 @@ struct aaa	*aaa_new(struct loop *loop, const struct aaa_config *c,
 /*
  * Drops every queued request (auth and accounting) without callbacks,
  * waits for the workers' requests in flight, which may take up to
- * servers x timeout x (retries + 1) when no server answers, and
+ * servers x timeout_ms x (retries + 1) when no server answers, and
  * frees.  Called from a callback, it does so once the callback returns,
  * and no other callback runs.
  */

@@ -317,9 +317,10 @@ server_events(struct aaa *a, const struct aaa_req *r)
 		} else if (s->up[k]) {
 			s->up[k] = 0;
 			LOG_RL(LOG_SUB_AAA, LOG_LVL_WARN, "RADIUS %s server %s:"
-			    " %s (%d tr%s of %d s)", kind_name[k], s->name[k],
-			    rc_text(r->rcs[i]), a->conf.retries + 1,
-			    a->conf.retries ? "ies" : "y", a->conf.timeout);
+			    " %s (%d tr%s of %llu ms)", kind_name[k],
+			    s->name[k], rc_text(r->rcs[i]), a->conf.retries + 1,
+			    a->conf.retries ? "ies" : "y",
+			    (unsigned long long)a->conf.timeout_ms);
 		}
 	}
 	if (r->moved && r->server >= 0) {
@@ -333,7 +334,7 @@ server_events(struct aaa *a, const struct aaa_req *r)
 
 /*
  * Why no server answered, e.g. "no RADIUS auth server answered:
- * [2001:db8::1]:1812 no reply; 3 tries of 3 s each".
+ * [2001:db8::1]:1812 no reply; 3 tries of 3000 ms each".
  */
 static void
 no_answer(struct aaa *a, const struct aaa_req *r, char *buf, size_t len,
@@ -354,9 +355,9 @@ no_answer(struct aaa *a, const struct aaa_req *r, char *buf, size_t len,
 		    a->srv[i].name[k], rc_text(r->rcs[i]));
 	}
 	if (o < len)
-		o += (size_t)snprintf(buf + o, len - o, " %d tr%s of %d s "
+		o += (size_t)snprintf(buf + o, len - o, " %d tr%s of %llu ms "
 		    "each", a->conf.retries + 1, a->conf.retries ? "ies" : "y",
-		    a->conf.timeout);
+		    (unsigned long long)a->conf.timeout_ms);
 	if (!all_timeouts && r->why[0] != '\0' && o < len)
 		snprintf(buf + o, len - o, "; last: %s", r->why);
 	*res = all_timeouts ? AAA_TIMEOUT : AAA_ERROR;
@@ -635,7 +636,7 @@ aaa_new(struct loop *loop, const struct aaa_config *c, char *err,
 	/* Everything workers read is set before any of them exists. */
 	if ((a->rh = radius_dict_handle(c->dictionary, err, errlen)) == NULL)
 		goto fail;
-	a->xo.timeout_ms = (uint64_t)c->timeout * 1000;
+	a->xo.timeout_ms = c->timeout_ms;
 	a->xo.retries = c->retries;
 	a->xo.add_ma = c->message_authenticator;
 	a->xo.require_ma = c->require_message_authenticator;

@@ -1,10 +1,12 @@
 /*
  * aaa_int.h: what the files of libaaa share with each other and with
- * test/check_aaa.c; not for the daemons, which use aaa.h only.
+ * test/check_aaa*.c; not for the daemons, which use aaa.h only.
  *
- * radius_*: the pure parts.  They build and read radcli attribute lists
- * and neither send, log nor keep state, so the unit tests drive them with
- * lists made in-process.
+ * radius_msg.c, radius_wire.c, radius_md5.c are pure: they build and
+ * read attribute lists and packets and neither send, log nor keep state,
+ * so the unit tests drive them with lists and octets made in-process.
+ * radius_udp.c is the one blocking exchange; aaa_conf.c and aaa_core.c
+ * are the configuration and the worker pool behind aaa.h.
  */
 #ifndef PMIP6_AAA_INT_H
 #define PMIP6_AAA_INT_H

@@ -222,8 +222,13 @@ accepted(struct mag *m, struct mag_mn *mn, const struct mh_msg *a)
 		    (unsigned long long)(mn->bound_ms - mn->first_ms));
 		if (m->io.event != NULL)
 			m->io.event(m->io.ctx, "attached", mn);
-	} else if (m->io.event != NULL) {
-		m->io.event(m->io.ctx, "refreshed", mn);
+	} else {
+		/* The prefix lifetimes the MN holds are bounded by the old
+		 * binding lifetime (6.7): restate them for the new one. */
+		if (mn->ra_sent && m->io.ra != NULL)
+			m->io.ra(m->io.ctx, mn, 0);
+		if (m->io.event != NULL)
+			m->io.event(m->io.ctx, "refreshed", mn);
 	}
 	refresh = mn->lifetime * 10 * (uint32_t)m->conf.refresh_percent;
 	timer_arm(m->loop, &mn->timer, refresh);

@@ -769,7 +769,7 @@ START_TEST(test_schema)
 	const int *m;
 
 	/* Defaults as documented. */
-	ck_assert_int_eq(conf.timeout, 3);
+	ck_assert_uint_eq(conf.timeout_ms, 3000);
 	ck_assert(conf.message_authenticator);
 	ck_assert(!conf.require_message_authenticator);
 	ck_assert_int_eq(conf.retries, 2);
@@ -841,7 +841,7 @@ START_TEST(test_schema)
 	ck_assert_int_eq(apply_text("radius = { servers = ( { address = "
 	    "\"::1\"; } ); };", err, sizeof(err)), -1);
 	ck_assert_msg(strstr(err, "secret_file") != NULL, "%s", err);
-	ck_assert_int_eq(apply_text("radius = { timeout = 0; };", err,
+	ck_assert_int_eq(apply_text("radius = { timeout_ms = 10; };", err,
 	    sizeof(err)), -1);
 }
 END_TEST

@@ -115,7 +115,7 @@ pool_start(unsigned nservers, int workers, int queue_max, const char *extra)
 	snprintf(path, sizeof(path), "%s/secret", tmpdir);
 	write_file(path, "testing123\n", 0600);
 	o = (size_t)snprintf(text, sizeof(text), "radius = { %s workers = %d;"
-	    " queue_max = %d; timeout = 1; retries = 0; servers = (", extra,
+	    " queue_max = %d; timeout_ms = 100; retries = 0; servers = (", extra,
 	    workers, queue_max);
 	for (i = 0; i < nservers; i++)
 		o += (size_t)snprintf(text + o, sizeof(text) - o, "%s{ address"

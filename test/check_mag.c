@@ -368,6 +368,8 @@ START_TEST(t_accept_then_ra_and_refresh)
 	feed(&a, &LMA1);
 	ck_assert_int_eq(ndp_up, 1);	/* nothing to set up again */
 	ck_assert_int_eq(mn->state, MAG_S_BOUND);
+	/* The RA restates the prefix lifetimes for the extended binding. */
+	ck_assert_int_eq(nra, 3);
 }
 END_TEST
 

@@ -11,7 +11,8 @@ tshark python3-scapy
 freeradius freeradius-utils
 iproute2 iputils-ping tcpdump procps psmisc kmod
 strongswan-charon strongswan-libcharon libcharon-extra-plugins strongswan-swanctl
-bzip2 dpkg-dev"
+bzip2 dpkg-dev
+debhelper dh-autoreconf groff-base"
 
 missing=
 for p in $PKGS; do

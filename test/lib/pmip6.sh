@@ -51,10 +51,10 @@ p6_topology() {
 	# Only one access point forwards at a time.  Both MAGs keep carrier,
 	# as real access links do when an MN roams away.
 	bridge -n "$TOPO_TAG-ap" link set dev p2 state 0
-	i=1
-	while [ "$i" -le "$nmn" ]; do
-		p6_add_mn "$i" || return 1
-		i=$((i + 1))
+	_p6n=1
+	while [ "$_p6n" -le "$nmn" ]; do
+		p6_add_mn "$_p6n" || return 1
+		_p6n=$((_p6n + 1))
 	done
 }
 
@@ -63,8 +63,17 @@ p6_topology() {
 # old MAG's port after a move (real access points send an update frame
 # for the roaming station; this stands in for it).
 p6_ap_port() {
-	topo_port ap br1 "$1"
+	topo_port ap "${2:-br1}" "$1"
 	ip -n "$TOPO_TAG-ap" link set "$1" type bridge_slave learning off
+}
+
+# p6_split_aps: two separate access networks, MAG1 on br1 and MAG2 on a
+# new br2, both forwarding (for many MNs spread over both MAGs).
+p6_split_aps() {
+	topo_bridge ap br2
+	ip -n "$TOPO_TAG-ap" link set p2 nomaster
+	p6_ap_port p2 br2
+	bridge -n "$TOPO_TAG-ap" link set dev p2 state 3
 }
 
 # p6_mac N: the MAC of MN number N (02-00-00-00-xx-yy).
@@ -72,7 +81,8 @@ p6_mac() {
 	printf '02:00:00:00:%02x:%02x' $(($1 / 256)) $(($1 % 256))
 }
 
-# p6_add_mn N: an unmodified host namespace mnN behind the ap bridge.
+# p6_add_mn N [BRIDGE]: an unmodified host namespace mnN behind the ap
+# bridge (br1, MAG1's, unless told).
 p6_add_mn() {
 	ns=$TOPO_TAG-mn$1
 	ip netns add "$ns" || return 1
@@ -81,7 +91,7 @@ p6_add_mn() {
 	ip link add eth0 netns "$ns" address "$(p6_mac "$1")" type veth \
 	    peer name "m$1" netns "$TOPO_TAG-ap" || return 1
 	ip -n "$TOPO_TAG-ap" link set "m$1" up
-	p6_ap_port "m$1"
+	p6_ap_port "m$1" "${2:-br1}"
 	ip -n "$ns" link set eth0 up
 }
 
@@ -89,17 +99,17 @@ p6_add_mn() {
 # (the pool prefix is left to the LMA), and a MAC RADIUS rejects.
 p6_radius_users() {
 	: >"$1"
-	i=1
-	while [ "$i" -le "$2" ]; do
-		mac=$(p6_mac "$i" | tr ':' '-')
+	_p6n=1
+	while [ "$_p6n" -le "$2" ]; do
+		mac=$(p6_mac "$_p6n" | tr ':a-f' '-A-F')
 		cat >>"$1" <<USERS
 $mac  Auth-Type := Accept
-	Mobile-Node-Identifier = "mn$i@pmip6.example",
+	Mobile-Node-Identifier = "mn$_p6n@pmip6.example",
 	PMIP6-Home-LMA-IPv6-Address = 2001:db8:ff::1,
 	Session-Timeout = 3600
 
 USERS
-		i=$((i + 1))
+		_p6n=$((_p6n + 1))
 	done
 	cat >>"$1" <<USERS
 DEFAULT  Auth-Type := Reject
@@ -185,18 +195,18 @@ p6_mn_addr() {
 
 # p6_wait_addr N [TRIES]: wait until the MN has an HNP address (50 ms).
 p6_wait_addr() {
-	i=0
+	_p6i=0
 	while [ -z "$(p6_mn_addr "$1")" ]; do
-		i=$((i + 1))
-		[ "$i" -gt "${2:-200}" ] && return 1
+		_p6i=$((_p6i + 1))
+		[ "$_p6i" -gt "${2:-200}" ] && return 1
 		sleep 0.05
 	done
 	# The address may still be tentative for a moment.
-	i=0
+	_p6i=0
 	while ip -n "$TOPO_TAG-mn$1" -6 addr show dev eth0 tentative |
 	    grep -q 2001:db8:1; do
-		i=$((i + 1))
-		[ "$i" -gt 100 ] && return 1
+		_p6i=$((_p6i + 1))
+		[ "$_p6i" -gt 100 ] && return 1
 		sleep 0.02
 	done
 	return 0

@@ -72,10 +72,10 @@ topo_bg() {
 
 # topo_wait_for FILE PATTERN [TRIES]: poll a log for a line (50 ms steps).
 topo_wait_for() {
-	i=0
+	_tpi=0
 	until grep -q "$2" "$1" 2>/dev/null; do
-		i=$((i + 1))
-		[ "$i" -gt "${3:-100}" ] && return 1
+		_tpi=$((_tpi + 1))
+		[ "$_tpi" -gt "${3:-100}" ] && return 1
 		sleep 0.05
 	done
 	return 0
@@ -86,10 +86,10 @@ topo_cleanup() {
 		kill "$p" 2>/dev/null
 	done
 	for p in $TOPO_PIDS; do
-		i=0
-		while kill -0 "$p" 2>/dev/null && [ $i -lt 40 ]; do
+		_tpi=0
+		while kill -0 "$p" 2>/dev/null && [ $_tpi -lt 40 ]; do
 			sleep 0.05
-			i=$((i + 1))
+			_tpi=$((_tpi + 1))
 		done
 		kill -9 "$p" 2>/dev/null
 	done

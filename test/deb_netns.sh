@@ -1,0 +1,341 @@
+#!/bin/sh
+# deb_netns.sh: the Debian packages, as an operator meets them.  Builds
+# them from a copy of this tree (dpkg-buildpackage -us -uc -b), installs
+# them, checks that nothing was enabled or started, runs both daemons
+# with the installed sample configurations through their init scripts in
+# network namespaces that hold the sample addresses, talks to them with
+# the installed pmip6ctl, stops them, purges the packages and checks that
+# nothing is left behind.
+#
+# Slow (a whole package build): PMIP6_SKIP_DEB=1 skips it.  It also
+# skips where it could harm the machine: pmip6 already installed, or
+# /etc/pmip6 present.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/.." && pwd)
+
+skip() {
+	echo "SKIP: $*"
+	exit 77
+}
+[ "${PMIP6_SKIP_DEB:-0}" = 1 ] && skip "PMIP6_SKIP_DEB=1"
+command -v dpkg-buildpackage >/dev/null 2>&1 ||
+    skip "dpkg-buildpackage is missing (Debian package dpkg-dev)"
+[ -f "$top/debian/control" ] ||
+    skip "no debian/ in $top (a dist tarball does not carry it)"
+[ "$(id -u)" -eq 0 ] || skip "needs root"
+# Installed, or purged only in part.
+pkg_present() {
+	dpkg-query -W -f='${Status}\n' "$1" 2>/dev/null | grep -Eq \
+	    ' (installed|config-files|unpacked|half-installed|half-configured|triggers-awaited|triggers-pending)$'
+}
+for p in pmip6-common pmip6-lma pmip6-mag; do
+	pkg_present "$p" &&
+	    skip "$p is already installed; this test would purge it"
+done
+[ -e /etc/pmip6 ] && skip "/etc/pmip6 exists; this test would remove it"
+if ! (cd "$top" && dpkg-checkbuilddeps) >/dev/null 2>&1; then
+	skip "build dependencies missing (test/install-deps.sh installs them)"
+fi
+
+# shellcheck source=lib/topo.sh disable=SC1091
+. "$here/lib/topo.sh"
+topo_need_root
+W=$TOPO_DIR
+installed=0
+fails=0
+ok() { echo "ok   - $*"; }
+bad() { echo "FAIL - $*"; fails=$((fails + 1)); }
+check() {	# check DESC CMD...: CMD must succeed
+	d=$1
+	shift
+	if "$@"; then ok "$d"; else bad "$d"; fi
+}
+# shellcheck disable=SC2317  # run by check
+absent() { [ ! -e "$1" ] && [ ! -h "$1" ]; }
+# Pids running the installed program pmip6-ROLE (other tests may run the
+# build tree's at the same time: not those).
+installed_pids() {
+	for d in /proc/[0-9]*; do
+		[ "$(readlink "$d/exe" 2>/dev/null)" = "/usr/sbin/pmip6-$1" ] &&
+		    echo "${d#/proc/}"
+	done
+}
+# shellcheck disable=SC2317  # run by check
+none_running() { [ -z "$(installed_pids "$1")" ]; }
+
+# Only the daemons this test started, by their pid files.
+# shellcheck disable=SC2317  # called from the EXIT trap
+cleanup() {
+	for r in lma mag; do
+		p=$(cat "/run/pmip6/$r.pid" 2>/dev/null) || continue
+		case $p in '' | *[!0-9]*) continue ;; esac
+		if [ "$(readlink "/proc/$p/exe" 2>/dev/null)" = \
+		    "/usr/sbin/pmip6-$r" ]; then
+			kill "$p" 2>/dev/null
+		fi
+	done
+	if [ "$installed" = 1 ]; then
+		rm -f /etc/default/pmip6-lma
+		dpkg --purge pmip6-lma pmip6-mag pmip6-common >/dev/null 2>&1
+	fi
+	topo_cleanup
+}
+trap cleanup EXIT INT TERM
+
+# 1. Build from a copy: what git knows (tracked, and new files it does
+# not ignore), else the tree without build directories.
+src=$W/src/pmip6
+mkdir -p "$src"
+if [ -d "$top/.git" ] && command -v git >/dev/null 2>&1; then
+	(cd "$top" && git ls-files -co --exclude-standard | while IFS= read -r f; do
+		[ -e "$f" ] && printf '%s\n' "$f"
+	done) >"$W/files"
+	tar -C "$top" -cf - -T "$W/files" | tar -C "$src" -xf - ||
+	    { echo "FAIL: copying the tree"; exit 1; }
+else
+	tar -C "$top" --exclude=./build --exclude='./build-*' \
+	    --exclude=./debian/build --exclude=./autom4te.cache \
+	    --exclude=config.status --exclude=config.log -cf - . |
+	    tar -C "$src" -xf - || { echo "FAIL: copying the tree"; exit 1; }
+fi
+echo "# building the packages in $src"
+jobs=$(nproc 2>/dev/null || echo 2)
+if ! (cd "$src" && DEB_BUILD_OPTIONS="nocheck parallel=$jobs" \
+    dpkg-buildpackage -us -uc -b) >"$W/build.log" 2>&1; then
+	tail -n 40 "$W/build.log"
+	echo "FAIL: dpkg-buildpackage"
+	exit 1
+fi
+ok "dpkg-buildpackage -us -uc -b"
+ls -l "$W"/src/*.deb
+debs=
+for p in pmip6-common pmip6-lma pmip6-mag; do
+	for f in "$W/src/${p}"_*.deb; do
+		if [ ! -f "$f" ]; then
+			echo "FAIL: no $p package"
+			exit 1
+		fi
+		debs="$debs $f"
+	done
+done
+
+# 2. Install: files in place, conffiles, nothing enabled or running.
+# shellcheck disable=SC2086
+if ! dpkg -i $debs >"$W/dpkg.log" 2>&1; then
+	cat "$W/dpkg.log"
+	echo "FAIL: dpkg -i"
+	installed=1
+	exit 1
+fi
+installed=1
+ok "dpkg -i$debs"
+for f in /usr/sbin/pmip6-lma /usr/sbin/pmip6-mag /usr/sbin/pmip6ctl \
+    /etc/pmip6/lma.conf /etc/pmip6/mag.conf \
+    /etc/init.d/pmip6-lma /etc/init.d/pmip6-mag \
+    /lib/systemd/system/pmip6-lma.service \
+    /lib/systemd/system/pmip6-mag.service \
+    /usr/share/man/man5/pmip6.conf.5.gz /usr/share/man/man8/pmip6ctl.8.gz \
+    /usr/share/pmip6/dictionary.pmip6 \
+    /usr/share/pmip6/freeradius-users.example; do
+	check "installed $f" test -e "$f"
+done
+check "radius.secret.example is private" \
+    test "$(stat -c %a /etc/pmip6/radius.secret.example)" = 600
+for r in lma mag; do
+	check "/etc/pmip6/$r.conf is a conffile" sh -c \
+	    "dpkg-query --control-show pmip6-$r conffiles | grep -qx /etc/pmip6/$r.conf"
+	check "pmip6-$r is not running after install" none_running "$r"
+	check "pmip6-$r is enabled in no runlevel" \
+	    sh -c "! ls /etc/rc[2345].d/S*pmip6-$r >/dev/null 2>&1"
+	check "pmip6-$r.service is not enabled" test ! -e \
+	    "/etc/systemd/system/multi-user.target.wants/pmip6-$r.service"
+done
+if command -v systemd-analyze >/dev/null 2>&1; then
+	for r in lma mag; do
+		out=$(systemd-analyze verify \
+		    "/lib/systemd/system/pmip6-$r.service" 2>&1 |
+		    grep 'pmip6-')
+		check "systemd-analyze verify pmip6-$r.service${out:+: $out}" \
+		    test -z "$out"
+	done
+fi
+
+# 3. Namespaces with the sample configurations' addresses: the LMA, the
+# MAG and the RADIUS server on one core link, a correspondent node behind
+# the LMA; later the MAG's access interface eth1, toward mobile node
+# 02:00:00:00:00:01 of the FreeRADIUS example.
+set -e
+topo_ns core
+topo_bridge core br0
+for n in lma mag aaa; do
+	topo_ns "$n"
+	topo_link "$n" eth0 core "$n"
+	topo_port core br0 "$n"
+done
+topo_addr lma eth0 2001:db8:ff::1/64
+topo_addr mag eth0 2001:db8:ff::2/64
+topo_addr aaa eth0 2001:db8:ff::10/64
+topo_ns cn
+topo_link lma cn0 cn eth0
+topo_addr lma cn0 2001:db8:cc::1/64
+topo_addr cn eth0 2001:db8:cc::2/64
+topo_exec cn ip -6 route add default via 2001:db8:cc::1
+set +e
+secret=deb-test-secret
+(umask 077 && echo "$secret" >/etc/pmip6/radius.secret)
+
+# The LSB hook must not hand the scripts to systemctl on a systemd host:
+# they must run here, inside the namespaces.
+SYSTEMCTL_SKIP_REDIRECT=1
+export SYSTEMCTL_SKIP_REDIRECT
+initd() {	# initd ROLE ACTION: the installed script in ROLE's namespace
+	topo_exec "$1" "/etc/init.d/pmip6-$1" "$2"
+}
+
+# A wrong configuration: start refuses it with the reason, and starts
+# nothing.
+printf 'address = "2001:db8:ff::1";\nhnp_length = 200;\n' >"$W/bad.conf"
+echo "CONFIG=$W/bad.conf" >/etc/default/pmip6-lma
+out=$(initd lma start 2>&1)
+rc=$?
+rm -f /etc/default/pmip6-lma
+check "start refuses a wrong configuration (rc $rc: $out)" \
+    test "$rc" -ne 0
+check "nothing started with it" none_running lma
+case $out in
+*hnp_length*) ok "the refusal names the setting" ;;
+*) bad "the refusal names the setting" ;;
+esac
+
+# A daemon that fails after forking (here: the MAG's access interface is
+# missing) fails the start, and leaves nothing running.
+out=$(initd mag start 2>&1)
+rc=$?
+check "start fails without the access interface (rc $rc: $out)" \
+    test "$rc" -ne 0
+check "nothing started without it" none_running mag
+out=$(initd mag status 2>&1)
+rc=$?
+check "status of the failed MAG is \"not running\" (rc $rc)" \
+    test "$rc" -eq 1 -o "$rc" -eq 3
+mn=$TOPO_TAG-mn
+ip netns add "$mn" && TOPO_NS="$TOPO_NS $mn"
+ip -n "$mn" link set lo up
+ip link add eth0 netns "$mn" address 02:00:00:00:00:01 type veth \
+    peer name eth1 netns "$TOPO_TAG-mag"
+ip -n "$TOPO_TAG-mag" link set eth1 up
+
+# FreeRADIUS with the installed example profiles, when there is one.
+radius=0
+if command -v freeradius >/dev/null 2>&1; then
+	RADIUS_CONFDIR=$here/radius
+	# shellcheck source=radius/radius.sh disable=SC1091
+	. "$here/radius/radius.sh"
+	PMIP6_RADIUS_LISTEN=2001:db8:ff::10
+	PMIP6_RADIUS_CLIENTS=2001:db8:ff::/64
+	PMIP6_RADIUS_SECRET=$secret
+	PMIP6_RADIUS_USERS=/usr/share/pmip6/freeradius-users.example
+	export RADIUS_CONFDIR PMIP6_RADIUS_LISTEN PMIP6_RADIUS_CLIENTS \
+	    PMIP6_RADIUS_SECRET PMIP6_RADIUS_USERS
+	if radius_start "$W/radius" "$TOPO_TAG-aaa"; then
+		TOPO_PIDS="$TOPO_PIDS $RADIUS_PID"
+		radius=1
+	else
+		bad "FreeRADIUS with freeradius-users.example"
+	fi
+fi
+
+for r in lma mag; do
+	out=$(initd "$r" start 2>&1)
+	rc=$?
+	check "init.d/pmip6-$r start ($out)" test "$rc" -eq 0
+	check "init.d/pmip6-$r status" initd "$r" status
+	check "pid file /run/pmip6/$r.pid names a pmip6-$r" sh -c \
+	    "[ \"\$(cat /proc/\$(cat /run/pmip6/$r.pid)/comm)\" = pmip6-$r ]"
+done
+check "pmip6ctl show stats (LMA, default socket)" \
+    sh -c "pmip6ctl show stats >'$W/lma.stats'"
+check "pmip6ctl -s /run/pmip6/mag.sock show stats" \
+    sh -c "pmip6ctl -s /run/pmip6/mag.sock show stats >'$W/mag.stats'"
+check "the LMA reports its counters" grep -q '^stats created' "$W/lma.stats"
+check "the MAG reports its counters" grep -q '^stats mns' "$W/mag.stats"
+check "the LMA runs in its namespace" sh -c \
+    "ip netns identify \$(cat /run/pmip6/lma.pid) | grep -qx '$TOPO_TAG-lma'"
+check "the restart counter was written" test -s /var/lib/pmip6/lma.restart
+
+# Reload keeps the process; a second start is harmless.
+for r in lma mag; do
+	p=$(cat "/run/pmip6/$r.pid")
+	check "init.d/pmip6-$r reload" initd "$r" reload
+	sleep 0.3
+	check "pmip6-$r survived the reload" sh -c \
+	    "[ \"\$(cat /run/pmip6/$r.pid)\" = $p ] && kill -0 $p"
+	check "init.d/pmip6-$r start while running" initd "$r" start
+	check "still one pmip6-$r" test "$(installed_pids "$r" | wc -l)" -eq 1
+done
+check "init.d/pmip6-lma restart" initd lma restart
+check "pmip6ctl show stats after the restart" \
+    sh -c "pmip6ctl show stats >/dev/null"
+
+# The samples work together: the MN attaches, RADIUS gives it the
+# example's prefix, the LMA binds it, and it reaches the correspondent
+# node through the tunnel.
+mn_addr() {
+	ip -n "$mn" -6 addr show dev eth0 scope global 2>/dev/null |
+	    sed -n 's/.*inet6 \(2001:db8:200:1:[^/]*\)\/64.*/\1/p' | head -n 1
+}
+if [ "$radius" = 1 ]; then
+	ip -n "$mn" link set eth0 up
+	i=0
+	while [ -z "$(mn_addr)" ] && [ "$i" -lt 300 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	a=$(mn_addr)
+	check "the MN configured ${a:-no address} from the example's prefix" \
+	    test -n "$a"
+	check "the LMA binds mn1@pmip6.example to the MAG" sh -c \
+	    "pmip6ctl show binding mn1@pmip6.example | grep -q 'mag 2001:db8:ff::2'"
+	check "ping MN -> CN through the tunnel" \
+	    topo_exec mn ping -6 -c 3 -i 0.2 -W 2 2001:db8:cc::2
+else
+	echo "skip - no freeradius: the samples are not run together"
+fi
+
+# 4. Stop: processes, pid files and sockets gone.
+for r in lma mag; do
+	check "init.d/pmip6-$r stop" initd "$r" stop
+	check "pmip6-$r is gone" none_running "$r"
+	check "pid file and socket of pmip6-$r removed" sh -c \
+	    "[ ! -e /run/pmip6/$r.pid ] && [ ! -e /run/pmip6/$r.sock ]"
+	out=$(initd "$r" status 2>&1)
+	rc=$?
+	check "init.d/pmip6-$r status says stopped (rc $rc)" test "$rc" -eq 3
+done
+
+# 5. Purge: nothing of ours is left.
+if dpkg --purge pmip6-lma pmip6-mag pmip6-common >"$W/purge.log" 2>&1; then
+	installed=0
+	ok "dpkg --purge"
+else
+	cat "$W/purge.log"
+	bad "dpkg --purge"
+fi
+for f in /etc/pmip6 /usr/sbin/pmip6-lma /usr/sbin/pmip6-mag \
+    /usr/sbin/pmip6ctl /run/pmip6 /var/lib/pmip6 /usr/share/pmip6 \
+    /etc/init.d/pmip6-lma /etc/init.d/pmip6-mag \
+    /lib/systemd/system/pmip6-lma.service \
+    /lib/systemd/system/pmip6-mag.service /etc/default/pmip6-lma; do
+	check "purged: $f" absent "$f"
+done
+check "no rc.d link left" sh -c "! ls /etc/rc?.d/*pmip6* >/dev/null 2>&1"
+for p in pmip6-common pmip6-lma pmip6-mag; do
+	check "purged: package $p" sh -c "! dpkg-query -W -f='\${Status}\n' $p 2>/dev/null | grep -Eq ' (installed|config-files|unpacked)\$'"
+done
+
+if [ "$fails" -ne 0 ]; then
+	echo "$fails check(s) failed"
+	exit 1
+fi
+exit 0
