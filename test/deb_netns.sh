@@ -295,10 +295,27 @@ if [ "$radius" = 1 ]; then
 	a=$(mn_addr)
 	check "the MN configured ${a:-no address} from the example's prefix" \
 	    test -n "$a"
+	# Its duplicate address detection takes a second.
+	i=0
+	while ip -n "$mn" -6 addr show dev eth0 tentative | grep -q inet6 &&
+	    [ "$i" -lt 100 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
 	check "the LMA binds mn1@pmip6.example to the MAG" sh -c \
 	    "pmip6ctl show binding mn1@pmip6.example | grep -q 'mag 2001:db8:ff::2'"
-	check "ping MN -> CN through the tunnel" \
-	    topo_exec mn ping -6 -c 3 -i 0.2 -W 2 2001:db8:cc::2
+	if topo_exec mn ping -6 -c 3 -i 0.2 -W 2 2001:db8:cc::2 \
+	    >"$W/ping.out" 2>&1; then
+		ok "ping MN -> CN through the tunnel"
+	else
+		bad "ping MN -> CN through the tunnel"
+		for n in lma mag; do
+			echo "# $n: routes and rules of pmip6 (proto 213)"
+			ip -n "$TOPO_TAG-$n" -6 route show table all proto 213
+			ip -n "$TOPO_TAG-$n" -6 rule show
+		done
+		pmip6ctl show bindings
+	fi
 else
 	echo "skip - no freeradius: the samples are not run together"
 fi
