@@ -9,6 +9,7 @@
 
 #include <check.h>
 #include <errno.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -180,6 +181,42 @@ START_TEST(conf_defaults_and_overrides)
 	ck_assert_uint_eq(c.retry_interval, 5000);
 	ck_assert_int_eq(c.dpd_delay, 30);
 	conf_free(pmip6_ipsec_schema, &c);
+}
+END_TEST
+
+/* What -n prints reads back the same (golden tests rely on it). */
+START_TEST(conf_print_roundtrip)
+{
+	struct ipsec_conf a, b;
+	struct conf_err err;
+	char *text = NULL, *wrapped;
+	size_t len = 0;
+	FILE *fp;
+
+	ck_assert_int_eq(apply_text("ipsec = { mode = \"optional\"; "
+	    "auth = \"pubkey\"; cert = \"/c\"; key = \"/k\"; "
+	    "retry_interval = 2500; peers = ( { address = \"2001:db8::2\"; "
+	    "mode = \"required\"; id = \"mag2@pmip6\"; } ); };", &a, &err),
+	    0);
+	ck_assert_ptr_nonnull(fp = open_memstream(&text, &len));
+	conf_print(fp, pmip6_ipsec_schema, &a, 1);
+	fclose(fp);
+	ck_assert_ptr_nonnull(wrapped = malloc(len + 32));
+	snprintf(wrapped, len + 32, "ipsec = {\n%s};\n", text);
+	ck_assert_msg(apply_text(wrapped, &b, &err) == 0, "%s\n%s", err.msg,
+	    wrapped);
+	ck_assert_int_eq(b.mode, IPSEC_MODE_OPTIONAL);
+	ck_assert_int_eq(b.auth, IPSEC_AUTH_PUBKEY);
+	ck_assert_uint_eq(b.retry_interval, 2500);
+	ck_assert_uint_eq(b.peers.n, 1);
+	ck_assert_str_eq(((struct ipsec_peer_conf *)b.peers.v)->id,
+	    "mag2@pmip6");
+	ck_assert_int_eq(((struct ipsec_peer_conf *)b.peers.v)->auth,
+	    IPSEC_AUTH_INHERIT);
+	free(text);
+	free(wrapped);
+	conf_free(pmip6_ipsec_schema, &a);
+	conf_free(pmip6_ipsec_schema, &b);
 }
 END_TEST
 
@@ -571,6 +608,52 @@ START_TEST(ctl_dump)
 }
 END_TEST
 
+START_TEST(ctl_policy)
+{
+	struct in6_addr lma = A(LMA), mag = A("2001:db8:ff::5");
+	struct ipsec_conf c;
+	struct conf_err err;
+	unsigned lo = if_nametoindex("lo");
+
+	ck_assert_int_eq(apply_text("ipsec = { mode = \"required\"; "
+	    "child_mode = \"tunnel\"; tun_interface = \"lo\"; peers = ("
+	    "{ address = \"2001:db8:ff::5\"; mode = \"optional\"; },"
+	    "{ address = \"2001:db8:ff::6\"; mode = \"off\"; } ); };", &c,
+	    &err), 0);
+	plugin_connect();
+	plugin_say("hello 1");
+	plugin_say("synced");
+
+	/* MAG: required waits for the SA and asks for it, once */
+	ck_assert_int_eq(ipsecctl_may_send(C, &c, &lma), 0);
+	ck_assert_str_eq(plugin_hear(), "initiate " LMA);
+	ck_assert_int_eq(ipsecctl_may_send(C, &c, &lma), 0);
+	ck_assert_str_eq(plugin_hear(), "");
+	/* optional goes now and asks; off neither waits nor asks */
+	ck_assert_int_eq(ipsecctl_may_send(C, &c, &mag), 1);
+	ck_assert_str_eq(plugin_hear(), "initiate 2001:db8:ff::5");
+	ck_assert_int_eq(ipsecctl_may_send(C, &c, AP("2001:db8:ff::6")), 1);
+	ck_assert_str_eq(plugin_hear(), "");
+	ck_assert_int_eq(ipsecctl_may_send(NULL, &c, &lma), 0);
+	ck_assert_int_eq(ipsecctl_may_send(NULL, &c, &mag), 1);
+
+	/* LMA: required wants the SA up and, in tunnel mode, the TUN */
+	ck_assert_int_eq(ipsecctl_rx_allowed(C, &c, &lma, lo), 0);
+	plugin_say(UP_LMA);
+	ck_assert_int_eq(ipsecctl_may_send(C, &c, &lma), 1);
+	ck_assert_int_eq(ipsecctl_rx_allowed(C, &c, &lma, lo), 1);
+	ck_assert_int_eq(ipsecctl_rx_allowed(C, &c, &lma, lo + 1000), 0);
+	ck_assert_int_eq(ipsecctl_rx_allowed(C, &c, &lma, 0), 0);
+	ck_assert_int_eq(ipsecctl_rx_allowed(C, &c, &mag, lo + 1000), 1);
+	ck_assert_int_eq(ipsecctl_rx_allowed(NULL, &c, &lma, lo), 0);
+	c.child_mode = IPSEC_CHILD_TRANSPORT;
+	ck_assert_int_eq(ipsecctl_rx_allowed(C, &c, &lma, lo + 1000), 1);
+	plugin_say("down " LMA);
+	ck_assert_int_eq(ipsecctl_rx_allowed(C, &c, &lma, lo), 0);
+	conf_free(pmip6_ipsec_schema, &c);
+}
+END_TEST
+
 static Suite *
 ipsec_suite(void)
 {
@@ -585,6 +668,7 @@ ipsec_suite(void)
 	tc = tcase_create("conf");
 	tcase_add_test(tc, conf_defaults_and_overrides);
 	tcase_add_test(tc, conf_refusals);
+	tcase_add_test(tc, conf_print_roundtrip);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("site");
@@ -598,6 +682,7 @@ ipsec_suite(void)
 	tcase_add_checked_fixture(tc, setup_ctl, teardown_ctl);
 	tcase_add_test(tc, ctl_lifecycle);
 	tcase_add_test(tc, ctl_dump);
+	tcase_add_test(tc, ctl_policy);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -103,6 +103,11 @@ const struct conf_field pmip6_ipsec_schema[] = {
 	{ .name = "retry_interval", .type = CONF_MS, .off = G(retry_interval),
 	  .min = 100, .max = 600000, .def = "5000",
 	  .help = "ms between attempts to bring up a wanted SA" },
+	{ .name = "tun_interface", .type = CONF_STRING,
+	  .off = G(tun_interface), .size = GSZ(tun_interface), .min = 1,
+	  .max = 15, .def = "ipsec0",
+	  .help = "where kernel-libipsec hands decrypted packets over "
+	  "(child_mode tunnel): protected MH arrive there" },
 	{ .name = "peers", .type = CONF_LIST, .elem = CONF_GROUP,
 	  .off = G(peers), .sub = peer_schema,
 	  .size = sizeof(struct ipsec_peer_conf), .min = 0,

@@ -16,6 +16,7 @@
  *     dpd_delay = 30;              # seconds, 0: no dead peer detection
  *     socket = "/run/pmip6/ipsec.sock";       # daemon <-> plugin
  *     retry_interval = 5000;       # ms between initiate attempts
+ *     tun_interface = "ipsec0";    # kernel-libipsec's TUN (tunnel mode)
  *     peers = ( { address = "2001:db8:ff::2"; mode = "optional"; } );
  *   };
  *
@@ -91,6 +92,7 @@ struct ipsec_conf {
 	int		 dpd_delay;	/* seconds */
 	char		 socket[IPSEC_SOCKET_MAX];
 	uint64_t	 retry_interval;	/* ms */
+	char		 tun_interface[16];	/* IFNAMSIZ */
 	struct conf_list peers;		/* struct ipsec_peer_conf */
 };
 

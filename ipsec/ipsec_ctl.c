@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,8 @@
 /* Retries back off to retry_ms << MAX_BACKOFF_SHIFT at most. */
 #define MAX_BACKOFF_SHIFT	3
 #define SOCKET_PATH_MAX		108	/* sun_path */
+/* A TUN device's index is looked up again at most this often (ms). */
+#define TUN_LOOKUP_MS		1000
 
 struct peer {
 	struct ipsecctl_sa	 sa;
@@ -53,6 +56,9 @@ struct ipsecctl {
 	size_t		 nbuckets;
 	size_t		 npeers;
 	uint32_t	 seed;
+	unsigned	 tun_ifindex;	/* of tun_name, 0 if unknown */
+	char		 tun_name[16];
+	uint64_t	 tun_lookup_ms;	/* clock_ms() of the last lookup */
 };
 
 static void	send_initiate(struct peer *p);
@@ -429,6 +435,7 @@ ipsecctl_open(struct loop *loop, const char *path, uint64_t retry_ms,
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		return NULL;
 	c->loop = loop;
+	c->lfd = -1;
 	c->cfd = -1;
 	c->retry_ms = retry_ms ? retry_ms : 5000;
 	c->cb = cb;
@@ -465,7 +472,7 @@ ipsecctl_open(struct loop *loop, const char *path, uint64_t retry_ms,
 	return c;
 fail:
 	saved = errno;
-	if (c->lfd > 0)
+	if (c->lfd != -1)
 		close(c->lfd);
 	free(c->buckets);
 	free(c);
@@ -566,4 +573,58 @@ ipsecctl_foreach(const struct ipsecctl *c,
 	for (i = 0; i < c->nbuckets; i++)
 		for (p = c->buckets[i]; p != NULL; p = p->next)
 			fn(&p->sa, arg);
+}
+
+int
+ipsecctl_may_send(struct ipsecctl *c, const struct ipsec_conf *conf,
+    const struct in6_addr *peer)
+{
+	enum ipsec_mode mode = ipsec_conf_mode(conf, peer);
+
+	if (mode == IPSEC_MODE_OFF)
+		return 1;
+	if (c != NULL)
+		(void)ipsecctl_initiate(c, peer);
+	if (mode == IPSEC_MODE_OPTIONAL)
+		return 1;
+	return c != NULL && ipsecctl_is_up(c, peer);
+}
+
+/*
+ * The TUN device comes and goes with charon (and may be renamed), so a
+ * mismatch looks it up again, but not for every packet of a flood.
+ */
+static int
+is_tun(struct ipsecctl *c, const char *name, unsigned ifindex)
+{
+	uint64_t now = clock_ms();
+
+	if (strcmp(c->tun_name, name) != 0) {
+		snprintf(c->tun_name, sizeof(c->tun_name), "%s", name);
+		c->tun_ifindex = 0;
+		c->tun_lookup_ms = 0;
+	}
+	if (ifindex != 0 && ifindex == c->tun_ifindex)
+		return 1;
+	if (c->tun_lookup_ms != 0 && now - c->tun_lookup_ms < TUN_LOOKUP_MS)
+		return 0;
+	c->tun_lookup_ms = now ? now : 1;
+	c->tun_ifindex = if_nametoindex(name);
+	return ifindex != 0 && ifindex == c->tun_ifindex;
+}
+
+int
+ipsecctl_rx_allowed(struct ipsecctl *c, const struct ipsec_conf *conf,
+    const struct in6_addr *src, unsigned ifindex)
+{
+	struct ipsec_peer p;
+
+	ipsec_conf_peer(conf, src, &p);
+	if (p.mode != IPSEC_MODE_REQUIRED)
+		return 1;
+	if (c == NULL || !ipsecctl_is_up(c, src))
+		return 0;
+	if (p.child_mode == IPSEC_CHILD_TRANSPORT)
+		return 1;
+	return is_tun(c, conf->tun_interface, ifindex);
 }

@@ -22,6 +22,7 @@
 #include <stdint.h>
 #include <netinet/in.h>
 
+#include "ipsec_conf.h"
 #include "ipsec_proto.h"
 
 struct loop;
@@ -76,6 +77,28 @@ void		 ipsecctl_release(struct ipsecctl *c,
 /* Release peer and ask charon to delete its SAs.  0, or -1 (ENOTCONN). */
 int		 ipsecctl_terminate(struct ipsecctl *c,
 		    const struct in6_addr *peer);
+
+/*
+ * The ipsec `mode' applied (RFC 5213 section 4), for the two places a
+ * daemon needs it.  c may be NULL when no ipsec socket was opened.
+ *
+ * MAG, before sending a PBU to peer: 1 if it may go now (mode off or
+ * optional, or required with the SA up), 0 if it must wait for
+ * IPSECCTL_UP.  Unless the mode is off, an SA is asked for.
+ */
+int		 ipsecctl_may_send(struct ipsecctl *c,
+		    const struct ipsec_conf *conf, const struct in6_addr *peer);
+/*
+ * LMA, for an MH from src that arrived on interface ifindex: 1 if it may
+ * be processed.  With mode required it must have come through an SA
+ * that is up: in tunnel mode kernel-libipsec hands decrypted packets
+ * over on its TUN device (ipsec.tun_interface), so ifindex must be that
+ * one; in transport mode the kernel's inbound policy has already
+ * dropped whatever the SA should have protected and did not.
+ */
+int		 ipsecctl_rx_allowed(struct ipsecctl *c,
+		    const struct ipsec_conf *conf, const struct in6_addr *src,
+		    unsigned ifindex);
 
 /* NULL if the library has never heard of peer. */
 const struct ipsecctl_sa *ipsecctl_find(const struct ipsecctl *c,

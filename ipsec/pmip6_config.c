@@ -602,6 +602,9 @@ learn(private_pmip6_config_t *this, const struct in6_addr *a)
 			continue;
 		DBG1(DBG_CFG, "pmip6: %s: new peer %s with the group's settings",
 			 s->site->path, addr6_ntop(&sp->remote.addr, buf));
+		/* The first peer using pubkey may be this one. */
+		if (s->cert == NULL)
+			add_pubkey(this->cur, s);
 		add_psks(this->cur, s, first);
 		add_cfgs(this->cur, s, first);
 		break;

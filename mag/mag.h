@@ -62,6 +62,7 @@ struct mag_conf {
 	uint64_t	 probe_after;		/* ms idle before NUD probes */
 	uint64_t	 gone_after;		/* ms silent before detach */
 	uint64_t	 reject_holddown;	/* ms a rejected MAC is ignored */
+	int		 new_mns_per_second;	/* first frames acted on */
 
 	int		 HEARTBEAT_INTERVAL;
 	int		 MISSING_HEARTBEATS_ALLOWED;

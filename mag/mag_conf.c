@@ -132,6 +132,10 @@ const struct conf_field mag_conf_schema[] = {
 	{ .name = "reject_holddown", .type = CONF_MS,
 	  .off = F(reject_holddown), .min = 0, .max = 3600000, .def = "60000",
 	  .help = "ms a refused MN is ignored before it may try again" },
+	{ .name = "new_mns_per_second", .type = CONF_INT,
+	  .off = F(new_mns_per_second), .min = 0, .max = 1000000,
+	  .def = "5000", .help = "unknown MACs acted on per second and "
+	  "access link, against floods; 0: no limit" },
 	{ .name = "HEARTBEAT_INTERVAL", .type = CONF_INT,
 	  .off = F(HEARTBEAT_INTERVAL), .min = 0, .max = 3600, .def = "60",
 	  .rfc = "RFC 5847 5", .help = "seconds between heartbeats, 0: off" },

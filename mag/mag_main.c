@@ -402,6 +402,7 @@ open_links(struct mag_daemon *d)
 		lc.lladdr = d->conf.link_local;
 		lc.probe_after_ms = (uint32_t)d->conf.probe_after;
 		lc.gone_after_ms = (uint32_t)d->conf.gone_after;
+		lc.new_per_sec = (uint32_t)d->conf.new_mns_per_second;
 		if (lc.gone_after_ms <= lc.probe_after_ms)
 			lc.gone_after_ms = lc.probe_after_ms + 1000;
 		/* The ifc must be findable from the first callback on. */

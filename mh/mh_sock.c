@@ -25,12 +25,20 @@
 int
 mh_sock_open(void)
 {
-	int fd, on = 1, off = MH_CSUM_OFFSET;
+	int fd, on = 1, off = MH_CSUM_OFFSET, rcvbuf = 4 << 20;
 
 	fd = socket(AF_INET6, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC,
 	    MH_PROTO);
 	if (fd == -1)
 		return -1;
+	/* Bursts are normal: an LMA gets a PBU per MN from every MAG at once
+	 * after a restart, a MAG gets their PBAs while it programs routes.
+	 * 4 MB queues a few thousand MHs; CAP_NET_ADMIN may pass
+	 * net.core.rmem_max, otherwise the plain request is capped. */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf,
+	    sizeof(rcvbuf)) == -1)
+		(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf,
+		    sizeof(rcvbuf));
 	if (setsockopt(fd, IPPROTO_IPV6, IPV6_CHECKSUM, &off,
 	    sizeof(off)) == -1 ||
 	    setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on,

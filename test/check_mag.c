@@ -310,6 +310,38 @@ START_TEST(t_pbu_from_bare_profile)
 }
 END_TEST
 
+START_TEST(t_static_profile)
+{
+	static struct mag_static_profile sp[1];
+	const struct mh_msg *u;
+
+	memset(sp, 0, sizeof(sp));
+	strcpy(sp[0].mac, "02-00-00-00-00-01");
+	strcpy(sp[0].mnid, "lab1@pmip6.example");
+	sp[0].hnp.n = 1;
+	sp[0].hnp.v = calloc(1, sizeof(struct prefix6));
+	ck_assert_int_eq(prefix6_parse("2001:db8:200:1::/64",
+	    sp[0].hnp.v), 0);
+	mag.conf.profile_source = MAG_PROFILE_STATIC;
+	mag.conf.profiles.n = 1;
+	mag.conf.profiles.v = sp;
+	/* No RADIUS: the table answers at once. */
+	mag_mn_seen(&mag, &ifc, MAC1);
+	ck_assert_int_eq(nauth, 0);
+	ck_assert_int_eq(nout, 1);
+	u = &out[0].m;
+	ck_assert(IN6_ARE_ADDR_EQUAL(&out[0].dst, &LMA1));
+	ck_assert_int_eq(u->opt.mnid_len, 18);
+	ck_assert_int_eq(u->opt.n_hnp, 1);
+	/* A MAC the table lacks is not served. */
+	mag_mn_seen(&mag, &ifc, MAC2);
+	ck_assert_int_eq(nout, 1);
+	ck_assert_ptr_null(mag_mn_by_mac(&mag, &ifc, MAC2));
+	ck_assert_int_eq(nignore, 1);
+	free(sp[0].hnp.v);
+}
+END_TEST
+
 START_TEST(t_retransmission_schedule)
 {
 	struct mag_profile p;
@@ -568,6 +600,7 @@ mag_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, t_pbu_from_full_profile);
 	tcase_add_test(tc, t_pbu_from_bare_profile);
+	tcase_add_test(tc, t_static_profile);
 	tcase_add_test(tc, t_retransmission_schedule);
 	tcase_add_test(tc, t_accept_then_ra_and_refresh);
 	tcase_add_test(tc, t_unmatched_pba_ignored);

@@ -3,7 +3,9 @@
 # with the pmip6 plugin, bring up IKEv2 and an ESP SA from the pmip6
 # configuration files alone (no swanctl.conf), tell test/ipsec_listen
 # (libipsecctl) "up", and protect the MH on the wire; after each charon
-# is restarted the SA comes back and MH gets through again.
+# is restarted the SA comes back and MH gets through again.  Then the
+# same with X.509 certificates (if openssl is there), and a SIGHUP that
+# re-reads the files without touching the SA.
 #
 # On this kernel (no IPv6 ESP) the SA is kernel-libipsec's: tunnel mode,
 # any protocol between the two addresses, ESP in UDP 4500 on the wire.
@@ -352,5 +354,17 @@ if command -v openssl >/dev/null 2>&1; then
 	r=$(mh_rtt) || fail "MH with certificates"
 	echo "MH round trip with certificates: $r ms"
 fi
+
+# --- SIGHUP re-reads the files; SAs that are up stay up
+downs=$(grep -c " down " "$D/mag/listen.log")
+sed -i "s|authorized_mags = .*|authorized_mags = [ \"$MAG/128\", \"$STRANGER/128\" ];|" \
+    "$D/lma/etc/lma.conf"
+kill -HUP "$lma_charon"
+wait_for "$D/lma/charon.log" "lma.conf: lma $LMA, ipsec required, 2 peer" 1 10 ||
+    fail "SIGHUP did not reload the LMA's configuration"
+r=$(mh_rtt) || fail "MH after the reload"
+[ "$(grep -c " down " "$D/mag/listen.log")" -eq "$downs" ] ||
+    fail "the reload took the SA down"
+echo "reload: 2 peers, SA kept, MH round trip $r ms"
 
 echo "PASS: IPsec for MAG-LMA signaling through the pmip6 charon plugin"

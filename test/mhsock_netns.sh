@@ -35,6 +35,17 @@ ip -n "$a" -6 addr add 2001:db8:ff::2/64 dev "$tag-x" nodad
 ip -n "$b" -6 addr add 2001:db8:ff::1/64 dev "$tag-y" nodad
 set +e
 
+# The veth pair needs a moment before it carries traffic; wait for it
+# rather than let the first raw send race the link coming up.
+i=0
+until ip netns exec "$a" ping -6 -c 1 -W 1 2001:db8:ff::1 >/dev/null 2>&1; do
+	i=$((i + 1))
+	if [ $i -gt 50 ]; then
+		echo "FAIL: the namespaces never reached each other"; exit 1
+	fi
+	sleep 0.1
+done
+
 ip netns exec "$b" "$peer" serve 2001:db8:ff::1 >"$out/serve" 2>&1 &
 spid=$!
 i=0
