@@ -111,6 +111,12 @@ vappend(struct ctl_conn *c, const char *fmt, va_list ap)
 	}
 }
 
+void *
+ctl_ctx(const struct ctl_conn *c)
+{
+	return c->ctl->ctx;
+}
+
 void
 ctl_printf(struct ctl_conn *c, const char *fmt, ...)
 {

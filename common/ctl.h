@@ -35,6 +35,8 @@ struct ctl *ctl_open(struct loop *, const char *path,
 	    const struct ctl_cmd *table, void *ctx);
 void	 ctl_close(struct ctl *);
 
+/* The context pointer given to ctl_open(). */
+void	*ctl_ctx(const struct ctl_conn *);
 void	 ctl_printf(struct ctl_conn *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 /* Keep the connection open after the handler returns: it will receive

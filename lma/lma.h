@@ -16,6 +16,7 @@
 #include "addr.h"
 #include "bce.h"
 #include "conf.h"
+#include "ipsec_conf.h"
 #include "log.h"
 #include "loop.h"
 #include "mh.h"
@@ -55,6 +56,7 @@ struct lma_conf {
 	char		 control_socket[108];
 	char		 restart_file[256];
 	int		 log_level;
+	struct ipsec_conf ipsec;		/* RFC 5213 4, per MAG */
 };
 
 struct lma_pend;

@@ -111,6 +111,9 @@ const struct conf_field lma_conf_schema[] = {
 	  .max = 255, .def = "/var/lib/pmip6/lma.restart",
 	  .rfc = "RFC 5847 3.2", .help = "where the restart counter "
 	  "persists; empty: not kept" },
+	{ .name = "ipsec", .type = CONF_GROUP, .off = F(ipsec),
+	  .sub = pmip6_ipsec_schema, .rfc = "RFC 5213 4",
+	  .help = "IPsec for the signaling with each MAG (charon plugin)" },
 	{ .name = "log_level", .type = CONF_ENUM, .off = F(log_level),
 	  .enum_names = level_names, .def = "info",
 	  .help = "err, warn, notice, info or debug" },
@@ -159,6 +162,11 @@ lma_conf_load(struct lma_conf *c, const char *path, struct conf_err *err)
 			    c->hnp_len);
 			rc = -1;
 		}
+	}
+	if (rc == 0 && ipsec_conf_check(&c->ipsec, err) == -1) {
+		if (err->file[0] == '\0')
+			snprintf(err->file, sizeof(err->file), "%s", path);
+		rc = -1;
 	}
 	if (rc == 0 && c->pool.n == 0 && c->proposed.n == 0) {
 		snprintf(err->file, sizeof(err->file), "%s", path);

@@ -227,6 +227,31 @@ cmd_stats(struct ctl_conn *c, int argc, char **argv, void *ctx)
 	return CTL_OK;
 }
 
+static const char *
+sa_state(const struct lma_daemon *d, const struct in6_addr *peer)
+{
+	const struct ipsecctl_sa *sa;
+
+	if (d->ipsec == NULL)
+		return "off";
+	if ((sa = ipsecctl_find(d->ipsec, peer)) == NULL)
+		return "none";
+	return sa->up ? (sa->tunnel ? "up-tunnel" : "up-transport") : "down";
+}
+
+static void
+sa_only(const struct ipsecctl_sa *sa, void *arg)
+{
+	struct ctl_conn *c = arg;
+	struct lma_daemon *d = ctl_ctx(c);
+	char a[INET6_ADDRSTRLEN];
+
+	if (bce_peer_find(d->lma.cache, &sa->peer) != NULL)
+		return;
+	ctl_printf(c, "peer %s bindings 0 ipsec %s\n", addr6_ntop(&sa->peer, a),
+	    sa->up ? (sa->tunnel ? "up-tunnel" : "up-transport") : "down");
+}
+
 static int
 cmd_peers(struct ctl_conn *c, int argc, char **argv, void *ctx)
 {
@@ -238,8 +263,11 @@ cmd_peers(struct ctl_conn *c, int argc, char **argv, void *ctx)
 	(void)argv;
 	for (p = bce_peer_first(d->lma.cache); p != NULL;
 	    p = bce_peer_next(p))
-		ctl_printf(c, "peer %s bindings %u\n", addr6_ntop(&p->addr, a),
-		    p->count);
+		ctl_printf(c, "peer %s bindings %u ipsec %s\n",
+		    addr6_ntop(&p->addr, a), p->count, sa_state(d, &p->addr));
+	/* MAGs with an SA but no binding yet. */
+	if (d->ipsec != NULL)
+		ipsecctl_foreach(d->ipsec, sa_only, c);
 	return CTL_OK;
 }
 

@@ -7,6 +7,7 @@
 
 #include "ctl.h"
 #include "dp.h"
+#include "ipsec_ctl.h"
 #include "lma.h"
 #include "mh_sock.h"
 
@@ -23,6 +24,7 @@ struct lma_daemon {
 	struct dp	*dp;
 	struct ctl	*ctl;
 	int		 mh_fd;
+	struct ipsecctl	*ipsec;		/* NULL: IPsec off */
 	int		 mh_bound;	/* mh_fd bound to the LMA address */
 	int		 fg;
 	uint64_t	 rx_unprotected;

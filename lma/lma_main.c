@@ -278,6 +278,72 @@ mh_send_cb(void *ctx, const struct in6_addr *src, const struct in6_addr *dst,
  * with sendmmsg(); a PBA still leaves only once the kernel has accepted
  * its routes.
  */
+/*
+ * RFC 5213 4: with ipsec = required for the sender, only MHs that came
+ * through its SA count: with kernel-libipsec they arrive on the TUN
+ * device, with kernel ESP the inbound policy already dropped the rest.
+ */
+static int
+ipsec_ok(struct lma_daemon *d, const struct mh_rxinfo *ri)
+{
+	static struct log_ratelimit rl = LOG_RATELIMIT_INIT(10000, 10);
+	char s[INET6_ADDRSTRLEN];
+
+	if (d->ipsec == NULL ||
+	    ipsecctl_rx_allowed(d->ipsec, &d->conf.ipsec, &ri->src,
+	    ri->ifindex))
+		return 1;
+	d->rx_unprotected++;
+	log_rl(&rl, LOG_SUB_IPSEC, LOG_LVL_WARN, "dropped an MH from %s "
+	    "that did not arrive through its IPsec SA",
+	    addr6_ntop(&ri->src, s));
+	return 0;
+}
+
+/*
+ * A new SA with kernel-libipsec comes with a new TUN device, and the
+ * kernel dropped every route that went out through the old one: put the
+ * routes of that MAG's bindings back, through a fresh tunnel.
+ */
+static void
+resync_peer(struct lma_daemon *d, const struct in6_addr *peer)
+{
+	struct bce_peer *p = bce_peer_find(d->lma.cache, peer);
+	const struct bce_hnp *h;
+	struct bce *b;
+	unsigned n = 0;
+
+	if (p == NULL)
+		return;
+	for (b = p->head; b != NULL; b = b->peer_next)
+		for (h = b->hnp; h != NULL; h = h->next)
+			(void)dp_route_del_cb(d, &h->pfx, peer);
+	for (b = p->head; b != NULL; b = b->peer_next)
+		for (h = b->hnp; h != NULL; h = h->next, n++)
+			if (dp_route_add_cb(d, &h->pfx, peer, NULL) != 0)
+				log_warnx(LOG_SUB_DP, "route for a binding of "
+				    "%s not restored", "a MAG");
+	if (n > 0)
+		log_info(LOG_SUB_DP, "%u routes through the new SA", n);
+}
+
+static void
+ipsec_event(enum ipsecctl_event ev, const struct ipsecctl_sa *sa, void *ctx)
+{
+	struct lma_daemon *d = ctx;
+	char s[INET6_ADDRSTRLEN];
+
+	if (sa != NULL && ev == IPSECCTL_UP)
+		resync_peer(d, &sa->peer);
+	if (sa == NULL)
+		log_info(LOG_SUB_IPSEC, "charon %s", ipsecctl_event_name(ev));
+	else
+		log_info(LOG_SUB_IPSEC, "SA with %s %s%s%s",
+		    addr6_ntop(&sa->peer, s), ipsecctl_event_name(ev),
+		    ev == IPSECCTL_FAIL ? ": " : "",
+		    ev == IPSECCTL_FAIL ? sa->reason : "");
+}
+
 static void
 mh_readable(int fd, uint32_t ev, void *ctx)
 {
@@ -304,6 +370,8 @@ mh_readable(int fd, uint32_t ev, void *ctx)
 			/* Only what is addressed to the LMA address is
 			 * ours. */
 			if (!IN6_ARE_ADDR_EQUAL(&rx[i].ri.dst, &d->conf.lmaa))
+				continue;
+			if (!ipsec_ok(d, &rx[i].ri))
 				continue;
 			lma_input(&d->lma, rx[i].buf, rx[i].len, &rx[i].ri.src,
 			    &rx[i].ri.dst);
@@ -528,6 +596,13 @@ main(int argc, char **argv)
 	if (loop_add_fd(d->loop, d->mh_fd, EPOLLIN, mh_readable, d) == -1)
 		fatal(LOG_SUB_MAIN, "loop");
 
+	if (d->conf.ipsec.mode != IPSEC_MODE_OFF || d->conf.ipsec.peers.n > 0) {
+		mkparent(d->conf.ipsec.socket);
+		if ((d->ipsec = ipsecctl_open(d->loop, d->conf.ipsec.socket,
+		    d->conf.ipsec.retry_interval, ipsec_event, d)) == NULL)
+			fatal(LOG_SUB_IPSEC, "IPsec socket %s",
+			    d->conf.ipsec.socket);
+	}
 	mkparent(d->conf.control_socket);
 	if ((d->ctl = ctl_open(d->loop, d->conf.control_socket, lma_ctl_cmds,
 	    d)) == NULL)
@@ -552,6 +627,7 @@ main(int argc, char **argv)
 	lma_shutdown(&d->lma);
 	route_ops_drain(d);
 	ctl_close(d->ctl);
+	ipsecctl_close(d->ipsec);
 	dp_close(d->dp);
 	close(d->mh_fd);
 	timer_cancel(d->loop, &d->rate_timer);

@@ -17,6 +17,7 @@
 #include "addr.h"
 #include "bce.h"
 #include "conf.h"
+#include "ipsec_conf.h"
 #include "log.h"
 #include "loop.h"
 #include "mh.h"
@@ -71,6 +72,7 @@ struct mag_conf {
 	char		 control_socket[108];
 	int		 log_level;
 	int		 expected_mns;
+	struct ipsec_conf ipsec;		/* RFC 5213 4, per LMA */
 
 	/* The radius group, described by aaa/'s own schema. */
 	struct aaa_config radius;
@@ -243,5 +245,7 @@ void	 mag_hb(struct mag *, const struct mh_msg *,
 void	 mag_hb_start(struct mag *);
 void	 mag_hb_stop(struct mag *);
 void	 mag_lma_restarted(struct mag *, const struct in6_addr *lma);
+/* The path to this LMA opened (IPsec SA up): send what waits now. */
+void	 mag_kick(struct mag *, const struct in6_addr *lma);
 
 #endif /* PMIP6_MAG_H */

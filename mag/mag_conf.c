@@ -153,6 +153,9 @@ const struct conf_field mag_conf_schema[] = {
 	{ .name = "expected_mns", .type = CONF_INT, .off = F(expected_mns),
 	  .min = 1, .max = 16777216, .def = "1024",
 	  .help = "sizes the MN indexes up front" },
+	{ .name = "ipsec", .type = CONF_GROUP, .off = F(ipsec),
+	  .sub = pmip6_ipsec_schema, .rfc = "RFC 5213 4",
+	  .help = "IPsec for the signaling with each LMA (charon plugin)" },
 	{ .name = "log_level", .type = CONF_ENUM, .off = F(log_level),
 	  .enum_names = level_names, .def = "info",
 	  .help = "err, warn, notice, info or debug" },
@@ -213,6 +216,11 @@ mag_conf_load(struct mag_conf *c, const char *path, struct conf_err *err)
 
 		if (aaa_config_check(&c->radius, why, sizeof(why)) == -1)
 			rc = fail(err, path, "radius: ", why);
+	}
+	if (rc == 0 && ipsec_conf_check(&c->ipsec, err) == -1) {
+		if (err->file[0] == '\0')
+			snprintf(err->file, sizeof(err->file), "%s", path);
+		rc = -1;
 	}
 	if (rc == -1)
 		mag_conf_release(c);

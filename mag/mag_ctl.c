@@ -184,7 +184,56 @@ cmd_monitor(struct ctl_conn *c, int argc, char **argv, void *ctx)
 	return CTL_OK;
 }
 
+struct peers {
+	struct ctl_conn		*c;
+	struct mag_daemon	*d;
+};
+
+static const char *
+sa_state(const struct mag_daemon *d, const struct in6_addr *peer)
+{
+	const struct ipsecctl_sa *sa;
+
+	if (d->ipsec == NULL)
+		return "off";
+	if ((sa = ipsecctl_find(d->ipsec, peer)) == NULL)
+		return "none";
+	return sa->up ? (sa->tunnel ? "up-tunnel" : "up-transport") : "down";
+}
+
+static void
+sa_only(const struct ipsecctl_sa *sa, void *arg)
+{
+	struct peers *p = arg;
+	char a[INET6_ADDRSTRLEN];
+
+	if (bce_peer_find(p->d->mag.cache, &sa->peer) != NULL)
+		return;
+	ctl_printf(p->c, "peer %s bindings 0 ipsec %s\n",
+	    addr6_ntop(&sa->peer, a), sa_state(p->d, &sa->peer));
+}
+
+static int
+cmd_peers(struct ctl_conn *c, int argc, char **argv, void *ctx)
+{
+	struct mag_daemon *d = ctx;
+	struct peers p = { .c = c, .d = d };
+	struct bce_peer *bp;
+	char a[INET6_ADDRSTRLEN];
+
+	(void)argc;
+	(void)argv;
+	for (bp = bce_peer_first(d->mag.cache); bp != NULL;
+	    bp = bce_peer_next(bp))
+		ctl_printf(c, "peer %s bindings %u ipsec %s\n",
+		    addr6_ntop(&bp->addr, a), bp->count, sa_state(d, &bp->addr));
+	if (d->ipsec != NULL)
+		ipsecctl_foreach(d->ipsec, sa_only, &p);
+	return CTL_OK;
+}
+
 const struct ctl_cmd mag_ctl_cmds[] = {
+	{ "show peers", cmd_peers, "LMAs with bindings and their IPsec SA" },
 	{ "show bindings", cmd_bindings, "[--json] the binding update list" },
 	{ "show stats", cmd_stats, "[--json] counters" },
 	{ "detach", cmd_detach, "MAC|MN-ID detach a mobile node" },

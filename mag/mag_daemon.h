@@ -8,6 +8,7 @@
 #include "aaa.h"
 #include "ctl.h"
 #include "dp.h"
+#include "ipsec_ctl.h"
 #include "mag.h"
 
 struct mag_daemon {
@@ -19,6 +20,8 @@ struct mag_daemon {
 	struct ctl	*ctl;
 	struct aaa	*aaa;
 	int		 mh_fd;
+	struct ipsecctl	*ipsec;		/* NULL: IPsec off */
+	uint64_t	 tx_held;	/* PBUs held for an SA */
 	int		 fg;
 	uint8_t		 link_mac[6];
 };

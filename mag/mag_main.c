@@ -293,6 +293,16 @@ io_send(void *ctx, const struct in6_addr *dst, const uint8_t *mh, size_t len)
 	static struct log_ratelimit rl = LOG_RATELIMIT_INIT(10000, 10);
 	char s[INET6_ADDRSTRLEN];
 
+	/* RFC 5213 4: no PBU to an LMA without its SA when required; the
+	 * plugin is asked to set one up and the PBU waits (mag_kick). */
+	if (d->ipsec != NULL &&
+	    !ipsecctl_may_send(d->ipsec, &d->conf.ipsec, dst)) {
+		d->tx_held++;
+		log_rl(&rl, LOG_SUB_IPSEC, LOG_LVL_INFO, "holding an MH for "
+		    "%s until its IPsec SA is up", addr6_ntop(dst, s));
+		errno = EAGAIN;
+		return -1;
+	}
 	if (mh_sock_send(d->mh_fd, &d->conf.address, dst, 0, mh, len) < 0) {
 		log_rl(&rl, LOG_SUB_MH, LOG_LVL_WARN, "send to %s: %s",
 		    addr6_ntop(dst, s), strerror(errno));
@@ -324,6 +334,53 @@ mh_readable(int fd, uint32_t ev, void *ctx)
 		if (!IN6_ARE_ADDR_EQUAL(&ri.dst, &d->conf.address))
 			continue;
 		mag_input(&d->mag, buf, (size_t)n, &ri.src);
+	}
+}
+
+struct resync {
+	struct mag_daemon	*d;
+	const struct in6_addr	*lma;
+	int			 up;
+};
+
+static void
+resync_one(struct mag *m, struct mag_mn *mn, void *ctx)
+{
+	struct resync *r = ctx;
+
+	(void)m;
+	if (!mn->routed || !IN6_ARE_ADDR_EQUAL(&mn->lma, r->lma))
+		return;
+	if (!r->up)
+		io_dp_down(r->d, mn);
+	else if (io_dp_up(r->d, mn) != 0)
+		log_warnx(LOG_SUB_DP, "data plane for %.*s not restored",
+		    (int)mn->b.mnid_len, (const char *)mn->b.mnid);
+}
+
+static void
+ipsec_event(enum ipsecctl_event ev, const struct ipsecctl_sa *sa, void *ctx)
+{
+	struct mag_daemon *d = ctx;
+	char s[INET6_ADDRSTRLEN];
+
+	if (sa == NULL) {
+		log_info(LOG_SUB_IPSEC, "charon %s", ipsecctl_event_name(ev));
+		return;
+	}
+	log_info(LOG_SUB_IPSEC, "SA with %s %s%s%s", addr6_ntop(&sa->peer, s),
+	    ipsecctl_event_name(ev), ev == IPSECCTL_FAIL ? ": " : "",
+	    ev == IPSECCTL_FAIL ? sa->reason : "");
+	if (ev == IPSECCTL_UP) {
+		/* A new TUN device with kernel-libipsec: the kernel dropped
+		 * the tunnel routes through the old one.  Tear down and set
+		 * up again, all first down so the tunnel itself is redone. */
+		struct resync r = { .d = d, .lma = &sa->peer, .up = 0 };
+
+		mag_foreach(&d->mag, resync_one, &r);
+		r.up = 1;
+		mag_foreach(&d->mag, resync_one, &r);
+		mag_kick(&d->mag, &sa->peer);
 	}
 }
 
@@ -518,6 +575,13 @@ main(int argc, char **argv)
 		fatal(LOG_SUB_MH, "MH socket");
 	if (loop_add_fd(d->loop, d->mh_fd, EPOLLIN, mh_readable, d) == -1)
 		fatal(LOG_SUB_MAIN, "loop");
+	if (d->conf.ipsec.mode != IPSEC_MODE_OFF || d->conf.ipsec.peers.n > 0) {
+		mkparent(d->conf.ipsec.socket);
+		if ((d->ipsec = ipsecctl_open(d->loop, d->conf.ipsec.socket,
+		    d->conf.ipsec.retry_interval, ipsec_event, d)) == NULL)
+			fatal(LOG_SUB_IPSEC, "IPsec socket %s",
+			    d->conf.ipsec.socket);
+	}
 	open_links(d);
 	mkparent(d->conf.control_socket);
 	if ((d->ctl = ctl_open(d->loop, d->conf.control_socket, mag_ctl_cmds,
@@ -540,6 +604,7 @@ main(int argc, char **argv)
 		mag_link_close(d->mag.ifc[i].link);
 	free(d->mag.ifc);
 	aaa_free(d->aaa);
+	ipsecctl_close(d->ipsec);
 	ctl_close(d->ctl);
 	dp_close(d->dp);
 	close(d->mh_fd);

@@ -140,6 +140,26 @@ mag_mn_timer(struct mag_mn *mn)
 	timer_arm(m->loop, &mn->timer, mn->rto_ms);
 }
 
+static void
+kick_one(struct mag *m, struct mag_mn *mn, void *ctx)
+{
+	const struct in6_addr *lma = ctx;
+
+	if (mn->tries == 0 || mn->b.mnid == NULL ||
+	    !IN6_ARE_ADDR_EQUAL(&mn->lma, lma))
+		return;
+	/* Held until the SA came up: go now instead of at the next
+	 * retransmission, keeping the back-off where it is. */
+	send_pbu(m, mn, mn->state == MAG_S_DEREG ? 0 :
+	    (uint16_t)(m->conf.lifetime / 4));
+}
+
+void
+mag_kick(struct mag *m, const struct in6_addr *lma)
+{
+	mag_foreach(m, kick_one, (void *)(uintptr_t)lma);
+}
+
 static struct mag_mn *
 match_pba(struct mag *m, const struct mh_msg *a, const struct in6_addr *src)
 {

@@ -11,7 +11,7 @@ tshark python3-scapy
 freeradius freeradius-utils
 iproute2 iputils-ping tcpdump procps psmisc kmod
 strongswan-charon strongswan-libcharon libcharon-extra-plugins strongswan-swanctl
-bzip2 dpkg-dev
+bzip2 dpkg-dev openssl
 debhelper dh-autoreconf groff-base"
 
 missing=

@@ -8,6 +8,9 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 
 ./test/install-deps.sh
+# Headers for the charon plugin: strongSwan's source from Debian's
+# source archive, in a private apt state (ipsec/README.md).
+./ipsec/fetch-strongswan.sh "$top/build/strongswan"
 autoreconf -fi >/dev/null 2>&1 || autoreconf -fi
 
 variants=${*:-plain sanitizers}
@@ -22,14 +25,16 @@ for v in $variants; do
 	dir=$top/build/$v
 	mkdir -p "$dir"
 	echo "=== $v build"
-	(cd "$dir" && "$top/configure" -q $flags && make -s -j"$jobs") || exit 1
+	(cd "$dir" && "$top/configure" -q \
+	    --with-strongswan-src="$top/build/strongswan/src" $flags &&
+	    make -s -j"$jobs") || exit 1
 	echo "=== $v make check"
 	if ! (cd "$dir" && make -j"$jobs" check); then
 		rc=1
 		cat "$dir/test-suite.log" 2>/dev/null || true
 	fi
 	# Check's own summary lines, one per unit-test program.
-	find "$dir/test" -name '*.log' ! -name test-suite.log -exec \
+	find "$dir/test" "$dir/ipsec" -name '*.log' ! -name test-suite.log -exec \
 	    grep -H '%: Checks:' {} + 2>/dev/null | sed "s|$dir/||" || true
 done
 exit $rc

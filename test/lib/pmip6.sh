@@ -130,6 +130,64 @@ control_socket = "$TOPO_DIR/lma.sock";
 restart_counter_file = "$TOPO_DIR/lma.restart";
 log_level = "${P6_LOGLEVEL:-info}";
 CONF
+	p6_ipsec_group lma >>"$1"
+}
+
+# p6_ipsec_group NODE: with P6_IPSEC=1, the ipsec group of a daemon's
+# configuration: required, tunnel mode (kernel-libipsec here), one PSK.
+p6_ipsec_group() {
+	[ "${P6_IPSEC:-0}" = 1 ] || return 0
+	cat <<CONF
+ipsec = {
+	mode = "required";
+	child_mode = "tunnel";
+	psk_file = "$TOPO_DIR/ipsec.psk";
+	socket = "$TOPO_DIR/$1.ipsec.sock";
+	retry_interval = 1000;
+};
+CONF
+}
+
+# p6_start_charon NODE: strongSwan's charon in the node's namespace with
+# our plugin, reading the node's pmip6 configuration; a private /run
+# because charon's pid file path is compiled in.
+p6_start_charon() {
+	cf=$TOPO_DIR/$1.strongswan.conf
+	mkdir -p "$TOPO_DIR/$1.run"
+	[ -f "$TOPO_DIR/ipsec.psk" ] || (umask 077 &&
+	    echo "pmip6-e2e-psk-$$" >"$TOPO_DIR/ipsec.psk")
+	cat >"$cf" <<CONF
+charon {
+	load = random nonce aes sha1 sha2 hmac kdf gmp pem pkcs1 pkcs8 x509 pubkey kernel-libipsec kernel-netlink socket-default pmip6
+	filelog {
+		charon {
+			path = $TOPO_DIR/$1.charon.log
+			default = 1
+		}
+	}
+	plugins {
+		pmip6 {
+			config = $TOPO_DIR/$1.conf
+		}
+		kernel-libipsec {
+			allow_peer_ts = yes
+		}
+		kernel-netlink {
+			fwmark = !0x42
+		}
+		socket-default {
+			fwmark = 0x42
+		}
+	}
+}
+CONF
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	ip netns exec "$TOPO_TAG-$1" unshare --mount --propagation private \
+	    sh -c 'mount --bind "$1" /run && exec env STRONGSWAN_CONF="$2" LD_PRELOAD="$3" /usr/lib/ipsec/charon' \
+	    sh "$TOPO_DIR/$1.run" "$cf" "$P6_BIN/ipsec/libstrongswan-pmip6.so" \
+	    >"$TOPO_DIR/$1.charon.out" 2>&1 &
+	TOPO_PIDS="$TOPO_PIDS $!"
+	eval "P6_CHARON_$1=\$!"
 }
 
 # p6_mag_conf FILE N: the configuration of MAG N (1 or 2).
@@ -153,6 +211,7 @@ dataplane = "seg6";
 control_socket = "$TOPO_DIR/mag$2.sock";
 log_level = "${P6_LOGLEVEL:-info}";
 CONF
+	p6_ipsec_group "mag$2" >>"$1"
 }
 
 # p6_start_radius: FreeRADIUS on the aaa host, with the users file

@@ -1,0 +1,113 @@
+#!/bin/sh
+# IPsec for MAG-LMA signaling end to end (issue 6): both daemons with
+# ipsec = required, one real charon per namespace running our plugin.
+#  - the SA comes up from the plugin's reading of lma.conf/mag.conf alone;
+#  - the PBU and PBA flow only inside it: the wire shows ESP (in UDP 4500
+#    with kernel-libipsec) and no plaintext MH;
+#  - the MN's traffic still works end to end;
+#  - a plaintext PBU from another host is dropped, logged and counted and
+#    changes no binding;
+#  - after a charon restart the SA is re-established and registrations
+#    continue.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+P6_SRC=$(cd "$here/.." && pwd)
+P6_BIN=${P6_BIN:-.}
+P6_BIN=$(cd "$P6_BIN" && pwd)
+. "$here/lib/topo.sh"
+. "$here/lib/pmip6.sh"
+topo_need_root
+command -v freeradius >/dev/null || { echo "SKIP: no freeradius"; exit 77; }
+if [ ! -f "$P6_BIN/ipsec/libstrongswan-pmip6.so" ]; then
+	echo "SKIP: plugin not built (configure --with-strongswan-src=DIR; ipsec/fetch-strongswan.sh fetches it)"
+	exit 77
+fi
+[ -x /usr/lib/ipsec/charon ] || { echo "SKIP: no charon"; exit 77; }
+trap 'radius_stop_all 2>/dev/null; topo_cleanup' EXIT INT TERM
+D=$TOPO_DIR
+fails=0
+ok() { echo "ok   - $*"; }
+bad() { echo "FAIL - $*"; fails=$((fails + 1)); }
+check() { d=$1; shift; if "$@"; then ok "$d"; else bad "$d"; fi; }
+ms() { date +%s%3N; }
+sa_up() { p6_ctl "$1" show peers 2>/dev/null | grep -q "peer $2 .*ipsec up"; }
+wait_sa() {
+	n=0
+	until sa_up "$1" "$2"; do
+		n=$((n + 1)); [ $n -gt 200 ] && return 1; sleep 0.05
+	done
+}
+
+P6_IPSEC=1
+export P6_IPSEC
+set -e
+p6_topology 0
+set +e
+p6_radius_users "$D/users" 2
+p6_start_radius || { echo "FAIL: radius"; exit 1; }
+p6_start_lma || { cat "$D/lma.log"; echo "FAIL: lma"; exit 1; }
+p6_start_charon lma
+p6_start_mag 1 || { cat "$D/mag1.log"; echo "FAIL: mag1"; exit 1; }
+t0=$(ms)
+p6_start_charon mag1
+ip netns exec "$TOPO_TAG-core" tcpdump -n -i lma -w "$D/wire.pcap" \
+    'ip6 and not icmp6' >/dev/null 2>&1 &
+tdpid=$!
+TOPO_PIDS="$TOPO_PIDS $tdpid"
+sleep 0.5
+
+p6_add_mn 1
+if p6_wait_addr 1 300; then
+	ok "MN1 attached with IPsec required ($(p6_mn_addr 1))"
+else
+	bad "MN1 did not attach"
+fi
+if wait_sa mag1 2001:db8:ff::1; then
+	ok "MAG1 reports the SA with the LMA up (charon start to here $(($(ms) - t0)) ms)"
+else
+	bad "MAG1 reports no SA"
+fi
+check "LMA reports the SA with MAG1 up" sa_up lma 2001:db8:ff::2
+check "ping MN1 -> CN through the tunnel inside IPsec" \
+    topo_exec mn1 ping -6 -c 3 -i 0.2 -W 2 2001:db8:cc::2
+grep -h "ike_sa\|IKE_SA.*established\|CHILD_SA.*established" "$D/mag1.charon.log" 2>/dev/null | head -2 | sed 's/^/   /'
+
+# A plaintext PBU from another host of the core network (authorized by
+# prefix, but without an SA).
+nb=$(p6_ctl lma show bindings | grep -c '^binding')
+r=$(topo_exec aaa "$P6_BIN/test/pbu_client" 2001:db8:ff::10 2001:db8:ff::1 reg intruder@x :: 1)
+check "plaintext PBU got no PBA ($r)" [ "$r" = no-pba ]
+check "LMA counted it as unprotected" sh -c "$P6_BIN/ctl/pmip6ctl -s $D/lma.sock show stats --json | grep -q '\"unprotected\":[1-9]'"
+check "LMA logged the drop" grep -q "did not arrive through its IPsec SA" "$D/lma.log"
+check "no binding changed" sh -c "[ \$($P6_BIN/ctl/pmip6ctl -s $D/lma.sock show bindings | grep -c '^binding') -eq $nb ]"
+
+sleep 0.3
+kill "$tdpid" 2>/dev/null
+wait "$tdpid" 2>/dev/null
+mh=$(tshark -r "$D/wire.pcap" -Y 'mip6 and ipv6.src == 2001:db8:ff::2' 2>/dev/null | wc -l)
+esp=$(tshark -r "$D/wire.pcap" -Y 'udp.port == 4500 or esp' 2>/dev/null | wc -l)
+echo "   wire between MAG1 and LMA: $esp ESP packets, $mh plaintext MH from MAG1"
+check "PBU/PBA only inside the SA (ESP seen, no plaintext MH from MAG1)" [ "$esp" -gt 0 ] && [ "$mh" -eq 0 ]
+
+# charon restart on the MAG: the SA comes back and registrations go on.
+eval "kill \$P6_CHARON_mag1"
+sleep 0.5
+p6_start_charon mag1
+if wait_sa mag1 2001:db8:ff::1; then ok "SA re-established after a charon restart"; else bad "SA not re-established"; fi
+p6_add_mn 2
+if p6_wait_addr 2 300; then ok "MN2 registered after the restart"; else bad "MN2 not registered after the restart"; fi
+check "ping MN2 -> CN" topo_exec mn2 ping -6 -c 2 -i 0.2 -W 2 2001:db8:cc::2
+check "MN1's traffic came back through the new SA" \
+    topo_exec mn1 ping -6 -c 2 -i 0.2 -W 2 2001:db8:cc::2
+if [ -n "${P6_DEBUG:-}" ]; then
+	topo_exec mn1 ping -6 -c 2 -i 0.2 -W 2 2001:db8:cc::2 | tail -2
+	for n in mag1 lma; do echo "== $n"; ip -n $TOPO_TAG-$n -6 rule; ip -n $TOPO_TAG-$n -6 route show table all | grep -v "^local\|^multicast\|fe80\|^anycast"; ip -n $TOPO_TAG-$n link; done
+fi
+grep -h "attached on acc0" "$D/mag1.log" | sed -n 's/.*(\(mn[0-9]*\)@.*, \([0-9]*\) ms after.*/   \1: first frame to binding and RA with IPsec: \2 ms/p'
+
+if [ $fails -ne 0 ]; then
+	for f in lma mag1 lma.charon mag1.charon; do echo "--- $f"; tail -20 "$D/$f.log" 2>/dev/null; done
+	echo "FAIL: $fails checks failed"
+	exit 1
+fi
+echo "PASS: signaling inside IPsec"
