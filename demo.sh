@@ -21,13 +21,17 @@ fi
 
 say "Installing dependencies and building pmip6"
 ./test/install-deps.sh
+./ipsec/fetch-strongswan.sh "$top/build/strongswan" >/dev/null
 [ -f configure ] || autoreconf -fi >/dev/null 2>&1
 mkdir -p build/demo
-(cd build/demo && { [ -f Makefile ] || "$top/configure" -q; } && make -s -j"$(nproc)" >/dev/null)
-note "built in build/demo"
+(cd build/demo && { grep -q with-strongswan-src config.status 2>/dev/null ||
+    "$top/configure" -q --with-strongswan-src="$top/build/strongswan/src"; } &&
+    make -s -j"$(nproc)" >/dev/null)
+note "built in build/demo, with the strongSwan charon plugin"
 
 P6_SRC=$top
 P6_BIN=$top/build/demo
+P6_IPSEC=1
 TOPO_TAG=p6demo
 . "$top/test/lib/topo.sh"
 . "$top/test/lib/pmip6.sh"
@@ -55,10 +59,19 @@ p6_radius_users "$D/users" 1
 p6_start_radius || exit 1
 note "FreeRADIUS is up: 02-00-00-00-00-01 is mn1@pmip6.example, anchored at the LMA"
 p6_start_lma || exit 1
+p6_start_charon lma
 note "pmip6-lma is up (seg6 IPv6-in-IPv6 data plane, prefix pool $P6_POOL)"
 p6_start_mag 1 || exit 1
+p6_start_charon mag1
 p6_start_mag 2 || exit 1
+p6_start_charon mag2
 note "pmip6-mag is up on mag1 and mag2, both with the shared router address fe80::200:5eff:fe00:5213"
+note "each node runs strongSwan's charon with our plugin: ipsec = required, so PBUs wait for the SA"
+n=0
+until p6_ctl mag2 show peers 2>/dev/null | grep -q "ipsec up" && p6_ctl mag1 show peers 2>/dev/null | grep -q "ipsec up"; do
+	n=$((n + 1)); [ $n -gt 200 ] && break; sleep 0.05
+done
+note "IKEv2 SAs up between each MAG and the LMA (configs from /etc/pmip6-style files only)"
 
 say "The mobile node attaches"
 t0=$(ms)
@@ -73,6 +86,7 @@ grep -h "attached on acc0" "$D/mag1.log" | sed 's/.*\] info: /mag1: /' | while r
 note "mn1 configured $addr by SLAAC, $(( $(ms) - t0 )) ms after its link came up"
 note "its default router: $(ip -n p6demo-mn1 -6 route show default | awk '{ print $3 }')"
 note "the LMA's binding: $(p6_ctl lma show binding mn1@pmip6.example)"
+note "the LMA's peers: $(p6_ctl lma show peers | tr '\n' ';')"
 
 say "Traffic: mn1 pings the correspondent node"
 topo_exec mn1 ping -6 -c 3 -i 0.2 2001:db8:cc::2 | sed -n 's/^/   /; /bytes from\|packet loss/p'

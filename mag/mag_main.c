@@ -581,6 +581,9 @@ main(int argc, char **argv)
 		    d->conf.ipsec.retry_interval, ipsec_event, d)) == NULL)
 			fatal(LOG_SUB_IPSEC, "IPsec socket %s",
 			    d->conf.ipsec.socket);
+		/* Have the SA to the default LMA ready before the first MN
+		 * needs it, so no attachment waits for IKE. */
+		(void)ipsecctl_initiate(d->ipsec, &d->conf.lma);
 	}
 	open_links(d);
 	mkparent(d->conf.control_socket);

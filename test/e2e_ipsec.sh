@@ -50,6 +50,8 @@ p6_start_charon lma
 p6_start_mag 1 || { cat "$D/mag1.log"; echo "FAIL: mag1"; exit 1; }
 t0=$(ms)
 p6_start_charon mag1
+p6_start_mag 2 || { cat "$D/mag2.log"; echo "FAIL: mag2"; exit 1; }
+p6_start_charon mag2
 ip netns exec "$TOPO_TAG-core" tcpdump -n -i lma -w "$D/wire.pcap" \
     'ip6 and not icmp6' >/dev/null 2>&1 &
 tdpid=$!
@@ -88,6 +90,30 @@ mh=$(tshark -r "$D/wire.pcap" -Y 'mip6 and ipv6.src == 2001:db8:ff::2' 2>/dev/nu
 esp=$(tshark -r "$D/wire.pcap" -Y 'udp.port == 4500 or esp' 2>/dev/null | wc -l)
 echo "   wire between MAG1 and LMA: $esp ESP packets, $mh plaintext MH from MAG1"
 check "PBU/PBA only inside the SA (ESP seen, no plaintext MH from MAG1)" [ "$esp" -gt 0 ] && [ "$mh" -eq 0 ]
+
+# A handover with IPsec on: roaming to MAG2, whose SA came up at start.
+wait_sa mag2 2001:db8:ff::1 || bad "MAG2 has no SA"
+addr=$(p6_mn_addr 1)
+ip netns exec "$TOPO_TAG-mn1" ping -6 -D -i 0.01 -W 1 2001:db8:cc::2 >"$D/ho.ping" 2>&1 &
+pp=$!
+sleep 0.5
+p6_ap_switch 2
+n=0
+until p6_ctl lma show binding mn1@pmip6.example | grep -q "mag 2001:db8:ff::3 .*active"; do
+	n=$((n + 1)); [ $n -gt 200 ] && break; sleep 0.02
+done
+sleep 1
+kill -INT $pp; wait $pp
+set -- $(p6_gaps "$D/ho.ping")
+echo "   handover with IPsec: $2 lost, longest gap $3 ms"
+check "handover to MAG2 inside IPsec" sh -c "$P6_BIN/ctl/pmip6ctl -s $D/lma.sock show binding mn1@pmip6.example | grep -q 'mag 2001:db8:ff::3'"
+check "MN1 kept $addr" sh -c "ip -n $TOPO_TAG-mn1 -6 addr show dev eth0 | grep -q '$addr'"
+check "MAG1 received the revocation through its SA" grep -q "revoked mn1@pmip6.example" "$D/mag1.log"
+p6_ap_switch 1
+n=0
+until p6_ctl lma show binding mn1@pmip6.example | grep -q "mag 2001:db8:ff::2 .*active"; do
+	n=$((n + 1)); [ $n -gt 200 ] && break; sleep 0.02
+done
 
 # charon restart on the MAG: the SA comes back and registrations go on.
 eval "kill \$P6_CHARON_mag1"
