@@ -59,12 +59,9 @@ p6_radius_users "$D/users" 1
 p6_start_radius || exit 1
 note "FreeRADIUS is up: 02-00-00-00-00-01 is mn1@pmip6.example, anchored at the LMA"
 p6_start_lma || exit 1
-p6_start_charon lma
 note "pmip6-lma is up (seg6 IPv6-in-IPv6 data plane, prefix pool $P6_POOL)"
 p6_start_mag 1 || exit 1
-p6_start_charon mag1
 p6_start_mag 2 || exit 1
-p6_start_charon mag2
 note "pmip6-mag is up on mag1 and mag2, both with the shared router address fe80::200:5eff:fe00:5213"
 note "each node runs strongSwan's charon with our plugin: ipsec = required, so PBUs wait for the SA"
 n=0

@@ -23,6 +23,7 @@ if [ ! -f "$P6_BIN/ipsec/libstrongswan-pmip6.so" ]; then
 	exit 77
 fi
 [ -x /usr/lib/ipsec/charon ] || { echo "SKIP: no charon"; exit 77; }
+P6_IPSEC=1
 trap 'radius_stop_all 2>/dev/null; topo_cleanup' EXIT INT TERM
 D=$TOPO_DIR
 fails=0
@@ -38,20 +39,15 @@ wait_sa() {
 	done
 }
 
-P6_IPSEC=1
-export P6_IPSEC
 set -e
 p6_topology 0
 set +e
 p6_radius_users "$D/users" 2
 p6_start_radius || { echo "FAIL: radius"; exit 1; }
 p6_start_lma || { cat "$D/lma.log"; echo "FAIL: lma"; exit 1; }
-p6_start_charon lma
 p6_start_mag 1 || { cat "$D/mag1.log"; echo "FAIL: mag1"; exit 1; }
 t0=$(ms)
-p6_start_charon mag1
 p6_start_mag 2 || { cat "$D/mag2.log"; echo "FAIL: mag2"; exit 1; }
-p6_start_charon mag2
 ip netns exec "$TOPO_TAG-core" tcpdump -n -i lma -w "$D/wire.pcap" \
     'ip6 and not icmp6' >/dev/null 2>&1 &
 tdpid=$!

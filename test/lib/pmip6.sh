@@ -21,6 +21,17 @@
 P6_BIN=${P6_BIN:-.}
 P6_SRC=${P6_SRC:-$(cd "$(dirname "$0")/.." && pwd)}
 P6_SECRET=pmip6-test-secret
+# IPsec for the signaling (RFC 5213 4) whenever the charon plugin was
+# built: every scenario then runs inside the SAs.  P6_IPSEC=0 turns it
+# off, P6_IPSEC=1 insists.
+if [ -z "${P6_IPSEC:-}" ]; then
+	if [ -f "$P6_BIN/ipsec/libstrongswan-pmip6.so" ] &&
+	    [ -x /usr/lib/ipsec/charon ]; then
+		P6_IPSEC=1
+	else
+		P6_IPSEC=0
+	fi
+fi
 P6_POOL=2001:db8:100::/40
 
 # p6_topology [NMN]: namespaces, links and addresses; NMN MNs (default 1).
@@ -184,7 +195,8 @@ CONF
 	# shellcheck disable=SC2016 # expanded by the inner shell
 	ip netns exec "$TOPO_TAG-$1" unshare --mount --propagation private \
 	    sh -c 'mount --bind "$1" /run && exec env STRONGSWAN_CONF="$2" LD_PRELOAD="$3" /usr/lib/ipsec/charon' \
-	    sh "$TOPO_DIR/$1.run" "$cf" "$P6_BIN/ipsec/libstrongswan-pmip6.so" \
+	    sh "$TOPO_DIR/$1.run" "$cf" \
+	    "$(cd "$P6_BIN" && pwd)/ipsec/libstrongswan-pmip6.so" \
 	    >"$TOPO_DIR/$1.charon.out" 2>&1 &
 	TOPO_PIDS="$TOPO_PIDS $!"
 	eval "P6_CHARON_$1=\$!"
@@ -234,7 +246,10 @@ p6_start_lma() {
 	topo_bg lma "$TOPO_DIR/lma.log" "$P6_BIN/lma/pmip6-lma" -d \
 	    -c "$TOPO_DIR/lma.conf" -p "$TOPO_DIR/lma.pid"
 	P6_LMA_PID=$TOPO_LAST_PID
-	topo_wait_for "$TOPO_DIR/lma.log" "started on" 200
+	topo_wait_for "$TOPO_DIR/lma.log" "started on" 200 || return 1
+	if [ "$P6_IPSEC" = 1 ] && [ -z "${P6_CHARON_lma:-}" ]; then
+		p6_start_charon lma
+	fi
 }
 
 # p6_start_mag N
@@ -243,7 +258,10 @@ p6_start_mag() {
 	topo_bg "mag$1" "$TOPO_DIR/mag$1.log" "$P6_BIN/mag/pmip6-mag" -d \
 	    -c "$TOPO_DIR/mag$1.conf" -p "$TOPO_DIR/mag$1.pid"
 	eval "P6_MAG$1_PID=\$TOPO_LAST_PID"
-	topo_wait_for "$TOPO_DIR/mag$1.log" "started on" 200
+	topo_wait_for "$TOPO_DIR/mag$1.log" "started on" 200 || return 1
+	if [ "$P6_IPSEC" = 1 ] && eval "[ -z \"\${P6_CHARON_mag$1:-}\" ]"; then
+		p6_start_charon "mag$1"
+	fi
 }
 
 # p6_mn_addr N: the MN's global address from its home network prefix.
