@@ -115,6 +115,9 @@ struct mag_mn {
 	struct bce_hnp		 hnp_node[MAG_MAX_HNP];	/* granted */
 	struct timer		 timer;		/* retransmit or refresh */
 	struct timer		 ra_timer;	/* unsolicited RAs */
+	struct timer		 sess_timer;	/* RADIUS Session-Timeout */
+	struct timer		 acct_timer;	/* interim accounting */
+	uint32_t		 acct_interim;	/* s, 0: none */
 };
 
 /* What the core needs from the outside; the daemon fills these in with
@@ -222,6 +225,7 @@ struct mag_profile {
 	unsigned	 n_hnp;
 	struct prefix6	 hnp[MAG_MAX_HNP];
 	uint32_t	 session_timeout;
+	uint32_t	 acct_interim;		/* s, 0: none */
 };
 void	 mag_aaa_done(struct mag *, struct mag_mn *, int res,
 	    const struct mag_profile *, const char *reason);

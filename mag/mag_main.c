@@ -171,6 +171,7 @@ aaa_cb(void *ctx, enum aaa_result res, const struct aaa_profile *ap,
 		for (i = 0; i < ap->n_hnp && i < MAG_MAX_HNP; i++)
 			p.hnp[p.n_hnp++] = ap->hnp[i];
 		p.session_timeout = ap->session_timeout;
+		p.acct_interim = ap->acct_interim_interval;
 		if ((r = calloc(1, sizeof(*r))) != NULL) {
 			r->profile = *ap;
 			aaa_session_id(d->aaa, r->session_id,

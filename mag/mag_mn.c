@@ -39,6 +39,26 @@ ra_timer_cb(struct timer *t, void *ctx)
 		mn->mag->io.ra(mn->mag->io.ctx, mn, 0);
 }
 
+/* RFC 2865 5.27: the session ends when its time is up. */
+static void
+sess_timer_cb(struct timer *t, void *ctx)
+{
+	struct mag_mn *mn = ctx;
+
+	(void)t;
+	mag_mn_leave(mn->mag, mn, "RADIUS Session-Timeout", 1);
+}
+
+static void
+acct_timer_cb(struct timer *t, void *ctx)
+{
+	struct mag_mn *mn = ctx;
+
+	(void)t;
+	if (mn->state == MAG_S_BOUND && mn->mag->io.acct != NULL)
+		mn->mag->io.acct(mn->mag->io.ctx, mn, 1);
+}
+
 static const struct mag_static_profile *
 static_profile(const struct mag *m, const uint8_t *mac)
 {
@@ -95,6 +115,8 @@ mag_mn_seen(struct mag *m, struct mag_iface *ifc, const uint8_t *mac)
 	mn->first_ms = clock_ms();
 	timer_init(&mn->timer, mn_timer_cb, mn);
 	timer_init(&mn->ra_timer, ra_timer_cb, mn);
+	timer_init(&mn->sess_timer, sess_timer_cb, mn);
+	timer_init(&mn->acct_timer, acct_timer_cb, mn);
 	mag_mac_add(m, mn);
 	m->stats.attach++;
 	macstr(mac, ms);
@@ -150,6 +172,10 @@ mag_aaa_done(struct mag *m, struct mag_mn *mn, int res,
 	for (i = 0; i < p->n_hnp && i < MAG_MAX_HNP; i++)
 		mn->req[mn->n_req++] = p->hnp[i];
 	mn->session_timeout = p->session_timeout;
+	mn->acct_interim = p->acct_interim;
+	if (mn->session_timeout > 0)
+		timer_arm(m->loop, &mn->sess_timer,
+		    (uint64_t)mn->session_timeout * 1000);
 	/*
 	 * HI (RFC 5213 6.9.1.1): the MAG cannot know whether this MN was
 	 * anchored elsewhere a moment ago, and must not claim 2 or 3 unless
@@ -187,6 +213,8 @@ mag_mn_free(struct mag *m, struct mag_mn *mn, const char *why)
 		m->io.event(m->io.ctx, "detached", mn);
 	timer_cancel(m->loop, &mn->timer);
 	timer_cancel(m->loop, &mn->ra_timer);
+	timer_cancel(m->loop, &mn->sess_timer);
+	timer_cancel(m->loop, &mn->acct_timer);
 	if (mn->aaa_id != 0 && m->io.auth_cancel != NULL)
 		m->io.auth_cancel(m->io.ctx, mn->aaa_id);
 	if (mn->routed && m->io.dp_down != NULL)

@@ -231,8 +231,15 @@ accepted(struct mag *m, struct mag_mn *mn, const struct mh_msg *a)
 			timer_arm(m->loop, &mn->ra_timer,
 			    (uint64_t)m->conf.ra_interval * 1000);
 		}
-		if (m->io.acct != NULL)
+		if (m->io.acct != NULL) {
 			m->io.acct(m->io.ctx, mn, 0);
+			if (mn->acct_interim > 0) {
+				timer_set_recurrence(&mn->acct_timer,
+				    mn->acct_interim * 1000, 0);
+				timer_arm(m->loop, &mn->acct_timer,
+				    (uint64_t)mn->acct_interim * 1000);
+			}
+		}
 		mac_format(mn->mac, ms, sizeof(ms), MAC_COLON_LOWER);
 		log_info(LOG_SUB_MAG, "MN %s (%.*s) attached on %s: prefix %s "
 		    "via LMA %s, %llu ms after its first frame", ms,

@@ -478,6 +478,34 @@ START_TEST(t_refused)
 }
 END_TEST
 
+START_TEST(t_session_timeout_and_interim)
+{
+	struct mag_profile p;
+	struct mh_msg a;
+
+	mag_mn_seen(&mag, &ifc, MAC1);
+	profile(&p, "mn1@x", NULL, NULL, NULL);
+	p.session_timeout = 600;
+	p.acct_interim = 120;
+	mag_aaa_done(&mag, authed, 0, &p, NULL);
+	pba_for(0, MH_BA_ACCEPTED, "2001:db8:100::/64", &a);
+	feed(&a, &LMA1);
+	ck_assert_int_eq(nacct, 1);		/* Start */
+	advance(120000);
+	ck_assert_int_eq(nacct, 2);		/* Interim */
+	advance(360000);
+	ck_assert_int_eq(nacct, 5);
+	nout = 0;
+	/* 600 s after the Accept: Stop, de-registration, withdrawal. */
+	advance(120000);
+	ck_assert_ptr_null(mag_mn_by_mac(&mag, &ifc, MAC1));
+	ck_assert_int_eq(nout, 1);
+	ck_assert_uint_eq(out[0].m.lifetime, 0);
+	ck_assert_int_eq(nwithdraw, 1);
+	ck_assert_int_ge(nacct, 6);
+}
+END_TEST
+
 START_TEST(t_radius_reject)
 {
 	mag_mn_seen(&mag, &ifc, MAC1);
@@ -608,6 +636,7 @@ mag_suite(void)
 	tcase_add_test(tc, t_status_155_asks_lma);
 	tcase_add_test(tc, t_refused);
 	tcase_add_test(tc, t_radius_reject);
+	tcase_add_test(tc, t_session_timeout_and_interim);
 	tcase_add_test(tc, t_dataplane_failure);
 	tcase_add_test(tc, t_revocation);
 	tcase_add_test(tc, t_detach_and_link_down);
