@@ -163,6 +163,9 @@ struct aaa_config {
 	struct conf_list mnid_from;	/* int, enum aaa_mnid_source */
 	int		accounting;
 	char		dictionary[256];	/* radcli's stock one */
+	/* Dynamic Authorization (RFC 5176), see aaa_dm_open(). */
+	int		dm_port;	/* 0 = off */
+	char		dm_address[INET6_ADDRSTRLEN];	/* "" = any */
 };
 
 /*
@@ -238,5 +241,45 @@ struct aaa_stats {
 void		 aaa_get_stats(const struct aaa *a, struct aaa_stats *st);
 
 const char	*aaa_result_name(enum aaa_result res);
+
+/*
+ * Dynamic Authorization server (RFC 5176): Disconnect-Requests on UDP
+ * dm_port (3799 is the registered one) of dm_address.  The clients are
+ * the configured servers: a request is taken only from a server's
+ * address and only if it verifies with that server's secret (Request
+ * Authenticator, RFC 5176 3.5; Message-Authenticator if present, RFC
+ * 3579 3.2).  Anything else is dropped with a rate-limited log line.
+ * A retransmission (same source, Identifier and Request Authenticator
+ * within a few seconds, RFC 5080 2.2.2) gets the first reply again and
+ * does not reach the callback.
+ *
+ * The callback is told every identifying attribute the request carried
+ * (any of them may be empty; at least one is set) and returns how many
+ * sessions it ended: at least one is a Disconnect-ACK, none a
+ * Disconnect-NAK with Error-Cause 503 (Session Context Not Found).
+ * Requests naming no session get a NAK 402 (Missing Attribute) without
+ * a callback; requests asking for authorization changes a NAK 401.
+ * CoA-Requests are answered CoA-NAK 406 (Unsupported Extension).
+ */
+struct aaa_dm_request {
+	int		has_mac;	/* Calling-Station-Id, any MAC format */
+	uint8_t		mac[6];
+	char		user_name[AAA_STR_MAX + 1];	/* User-Name or "" */
+	char		session_id[AAA_SESSION_ID_MAX];	/* Acct-Session-Id */
+	uint8_t		mnid[AAA_STR_MAX];	/* Mobile-Node-Identifier */
+	size_t		mnid_len;		/* 0: none */
+};
+typedef unsigned aaa_dm_fn(void *ctx, const struct aaa_dm_request *r);
+
+struct aaa_dm;
+/*
+ * Reads the servers' secrets, binds [dm_address]:dm_port and listens
+ * on the loop.  c is not kept.  NULL with a message in err on failure,
+ * and when dm_port is 0 (the caller checks it first).
+ */
+struct aaa_dm	*aaa_dm_open(struct loop *loop, const struct aaa_config *c,
+		    aaa_dm_fn *fn, void *ctx, char *err, size_t errlen);
+/* Closes the socket; NULL is ignored.  Not from within the callback. */
+void		 aaa_dm_close(struct aaa_dm *dm);
 
 #endif /* PMIP6_AAA_H */

@@ -142,6 +142,13 @@ const struct conf_field aaa_conf_schema[] = {
 	  .size = SZ(dictionary), .min = 1, .def = "/etc/radcli/dictionary",
 	  .help = "radcli's stock dictionary (attribute names for radcli); "
 	  "RFC 6572's is built in" },
+	{ .name = "dm_port", .type = CONF_INT, .off = F(dm_port), .min = 0,
+	  .max = 65535, .def = "0", .rfc = "RFC 5176 3",
+	  .help = "UDP port for Disconnect-Requests from the servers "
+	  "(3799); 0: not listening" },
+	{ .name = "dm_address", .type = CONF_STRING, .off = F(dm_address),
+	  .size = SZ(dm_address), .def = "", .rfc = "RFC 5176 3",
+	  .help = "address to take Disconnect-Requests on; empty: any" },
 	CONF_END
 };
 
@@ -252,7 +259,7 @@ aaa_config_check(const struct aaa_config *c, char *err, size_t errlen)
 {
 	const struct aaa_server_conf *s = c->servers.v;
 	char secret[RADIUS_SECRET_MAX + 1], why[384];
-	int bindfam = -1, fam;
+	int bindfam = -1, dmfam = -1, fam;
 	size_t i;
 
 	if (c->servers.n == 0) {
@@ -270,6 +277,12 @@ aaa_config_check(const struct aaa_config *c, char *err, size_t errlen)
 		    "IPv6 or IPv4 address", c->bind_address);
 		return -1;
 	}
+	if (c->dm_address[0] != '\0' &&
+	    (dmfam = addr_family(c->dm_address)) == -1) {
+		snprintf(err, errlen, "radius.dm_address: \"%s\" is not an "
+		    "IPv6 or IPv4 address", c->dm_address);
+		return -1;
+	}
 	for (i = 0; i < c->servers.n; i++) {
 		if ((fam = addr_family(s[i].address)) == -1) {
 			snprintf(err, errlen, "radius.servers[%zu].address: "
@@ -281,6 +294,13 @@ aaa_config_check(const struct aaa_config *c, char *err, size_t errlen)
 			snprintf(err, errlen, "radius.servers[%zu].address: "
 			    "%s cannot be reached from bind_address %s", i,
 			    s[i].address, c->bind_address);
+			return -1;
+		}
+		/* The servers are the Dynamic Authorization clients. */
+		if (c->dm_port != 0 && dmfam != -1 && fam != dmfam) {
+			snprintf(err, errlen, "radius.servers[%zu].address: "
+			    "%s cannot reach dm_address %s", i, s[i].address,
+			    c->dm_address);
 			return -1;
 		}
 		if (aaa_read_secret(s[i].secret_file, secret, sizeof(secret),

@@ -146,6 +146,53 @@ void		 radius_reply_message(VALUE_PAIR *vp, char *buf, size_t len);
 void		 radius_printable(const uint8_t *s, size_t n, char *buf,
 		    size_t len);
 
+/* radius_dm.c: the codec of the Dynamic Authorization server. */
+#define RADIUS_DISCONNECT_REQUEST	40	/* RFC 5176 2.1 */
+#define RADIUS_DISCONNECT_ACK		41
+#define RADIUS_DISCONNECT_NAK		42
+#define RADIUS_COA_REQUEST		43	/* RFC 5176 2.2 */
+#define RADIUS_COA_ACK			44
+#define RADIUS_COA_NAK			45
+/* Error-Cause values (RFC 5176 3.6). */
+#define RADIUS_EC_UNSUPPORTED_ATTRIBUTE	401
+#define RADIUS_EC_MISSING_ATTRIBUTE	402
+#define RADIUS_EC_NAS_MISMATCH		403
+#define RADIUS_EC_INVALID_REQUEST	404
+#define RADIUS_EC_UNSUPPORTED_EXTENSION	406
+#define RADIUS_EC_INVALID_VALUE		407
+#define RADIUS_EC_SESSION_NOT_FOUND	503
+/* Event-Timestamp window, RFC 5176 3.5 (its default). */
+#define RADIUS_DM_TIME_WINDOW		300
+
+struct radius_dm_msg {
+	uint8_t			code;	/* Disconnect- or CoA-Request */
+	uint8_t			id;
+	uint8_t			auth[16];	/* Request Authenticator */
+	size_t			len;	/* the Length field */
+	int			has_ma;	/* Message-Authenticator */
+	struct aaa_dm_request	req;	/* what it names */
+};
+/*
+ * Read pkt (n octets) as a Disconnect-Request or CoA-Request signed with
+ * secret.  -1: drop it (why says why); 0: a valid Disconnect-Request,
+ * m->req names at least one session; > 0: the Error-Cause of the NAK to
+ * answer with.  The NAS identification is checked against c's
+ * nas_identifier and nas_ipv6_address when set; now (time(), 0: no
+ * check) against an Event-Timestamp.  Pure: neither logs nor keeps pkt.
+ */
+int		 radius_dm_parse(const uint8_t *pkt, size_t n,
+		    const char *secret, size_t slen, const struct aaa_config *c,
+		    time_t now, struct radius_dm_msg *m, char *why, size_t wl);
+/*
+ * Build into buf the reply of code to req (which radius_dm_parse() took,
+ * m its result): Error-Cause if cause != 0, the request's Proxy-States
+ * in order (RFC 5176 3), a Message-Authenticator if the request had one,
+ * and the Response Authenticator.  The length, or -1 if len is short.
+ */
+int		 radius_dm_reply(uint8_t *buf, size_t len, const uint8_t *req,
+		    const struct radius_dm_msg *m, uint8_t code, uint32_t cause,
+		    const char *secret, size_t slen);
+
 /* aaa_core.c */
 /*
  * Tests: replace radius_exchange() with fn, called on a worker thread

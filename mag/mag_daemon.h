@@ -19,6 +19,7 @@ struct mag_daemon {
 	struct dp	*dp;
 	struct ctl	*ctl;
 	struct aaa	*aaa;
+	struct aaa_dm	*dm;		/* RFC 5176 listener */
 	int		 mh_fd;
 	struct ipsecctl	*ipsec;		/* NULL: IPsec off */
 	uint64_t	 tx_held;	/* PBUs held for an SA */

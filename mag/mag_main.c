@@ -227,6 +227,48 @@ io_release(void *ctx, struct mag_mn *mn)
 	mn->priv = NULL;
 }
 
+/*
+ * RFC 5176 Disconnect-Request: the session named by MAC, User-Name,
+ * Acct-Session-Id or MN identifier leaves as if the operator detached
+ * it.  Walks every MN for the RADIUS-only keys: this is not a hot path.
+ */
+struct dm_walk {
+	const struct aaa_dm_request	*r;
+	unsigned			 n;
+};
+
+static void
+dm_one(struct mag *m, struct mag_mn *mn, void *ctx)
+{
+	struct dm_walk *w = ctx;
+	const struct aaa_dm_request *r = w->r;
+	const struct mn_radius *rad = mn->priv;
+	int hit;
+
+	hit = (r->has_mac && memcmp(r->mac, mn->mac, 6) == 0) ||
+	    (r->mnid_len > 0 && mn->b.mnid != NULL &&
+	    r->mnid_len == mn->b.mnid_len &&
+	    memcmp(r->mnid, mn->b.mnid, r->mnid_len) == 0) ||
+	    (rad != NULL && r->user_name[0] != '\0' &&
+	    strcmp(r->user_name, rad->profile.user_name) == 0) ||
+	    (rad != NULL && r->session_id[0] != '\0' &&
+	    strcmp(r->session_id, rad->session_id) == 0);
+	if (!hit)
+		return;
+	mag_mn_leave(m, mn, "RADIUS Disconnect-Request", 1);
+	w->n++;
+}
+
+static unsigned
+dm_cb(void *ctx, const struct aaa_dm_request *r)
+{
+	struct mag_daemon *d = ctx;
+	struct dm_walk w = { .r = r, .n = 0 };
+
+	mag_foreach(&d->mag, dm_one, &w);
+	return w.n;
+}
+
 /* --- data plane ----------------------------------------------------- */
 
 static int
@@ -572,6 +614,11 @@ main(int argc, char **argv)
 	    (d->aaa = aaa_new(d->loop, &d->conf.radius, buf,
 	    sizeof(buf))) == NULL)
 		fatalx(LOG_SUB_AAA, "RADIUS: %s", buf);
+	if (d->aaa != NULL && d->conf.radius.dm_port != 0 &&
+	    (d->dm = aaa_dm_open(d->loop, &d->conf.radius, dm_cb, d, buf,
+	    sizeof(buf))) == NULL)
+		fatalx(LOG_SUB_AAA, "RADIUS Disconnect-Request listener: %s",
+		    buf);
 	if ((d->mh_fd = mh_sock_open()) == -1)
 		fatal(LOG_SUB_MH, "MH socket");
 	if (loop_add_fd(d->loop, d->mh_fd, EPOLLIN, mh_readable, d) == -1)
@@ -607,6 +654,7 @@ main(int argc, char **argv)
 	for (i = 0; i < d->mag.n_ifc; i++)
 		mag_link_close(d->mag.ifc[i].link);
 	free(d->mag.ifc);
+	aaa_dm_close(d->dm);
 	aaa_free(d->aaa);
 	ipsecctl_close(d->ipsec);
 	ctl_close(d->ctl);

@@ -74,6 +74,15 @@ else
 	bad "MN2 not served after RADIUS came back"
 fi
 
+# 4. RFC 5176: FreeRADIUS's radclient disconnects MN1 from the aaa host.
+r=$(echo 'Calling-Station-Id = "02-00-00-00-00-01"' |
+    topo_exec aaa radclient -x '[2001:db8:ff::2]:3799' disconnect "$P6_SECRET" 2>&1)
+check "Disconnect-Request answered with Disconnect-ACK" sh -c "echo '$r' | grep -q 'Disconnect-ACK'"
+sleep 0.3
+check "MAG1 detached MN1" sh -c "! $P6_BIN/ctl/pmip6ctl -s $D/mag1.sock show bindings | grep -q mn1@"
+check "MAG1 logged why" grep -q "02:00:00:00:00:01.*RADIUS Disconnect-Request" "$D/mag1.log"
+check "LMA is deleting MN1's binding" sh -c "$P6_BIN/ctl/pmip6ctl -s $D/lma.sock show binding mn1@pmip6.example | grep -q deleting"
+
 if [ $fails -ne 0 ]; then
 	for f in lma mag1; do echo "--- $f log"; tail -40 "$D/$f.log"; done
 	echo "FAIL: $fails checks failed"

@@ -213,6 +213,7 @@ radius = {
 	timeout_ms = 1000;
 	retries = 1;
 	nas_identifier = "mag$2";
+	dm_port = 3799;
 };
 lifetime = ${P6_LIFETIME:-3600};
 probe_after = ${P6_PROBE:-3000};
