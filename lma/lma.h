@@ -16,6 +16,7 @@
 #include "addr.h"
 #include "bce.h"
 #include "conf.h"
+#include "hb.h"
 #include "ipsec_conf.h"
 #include "log.h"
 #include "loop.h"
@@ -173,7 +174,7 @@ struct lma {
 	lma_event_fn		 event;		/* binding events (monitor) */
 	void			*event_ctx;
 	uint32_t		 restart_counter;
-	struct timer		 hb_timer;
+	struct hb		 hb;		/* RFC 5847 */
 	int			 dp_defer;	/* use dp.route_add_q */
 	unsigned		 n_pend;	/* PBAs waiting for the dp */
 	struct lma_pend		*pend_free;	/* recycled records */

@@ -1,5 +1,6 @@
 /*
- * lma_hb.c: Heartbeat between the LMA and its MAGs (RFC 5847).
+ * lma_hb.c: Heartbeat between the LMA and its MAGs (RFC 5847), the
+ * LMA's policy on top of common/hb.c.
  *
  * Requests go to every MAG the LMA has bindings with, once per
  * HEARTBEAT_INTERVAL; requests from anyone are answered with our Restart
@@ -9,36 +10,9 @@
  */
 #include "config.h"
 
-#include <stdlib.h>
-#include <string.h>
+#include <stddef.h>
 
 #include "lma.h"
-
-struct hb_peer {
-	uint32_t	 missing;	/* requests not yet answered */
-	uint32_t	 seq;		/* of the last request */
-	uint32_t	 restart;
-	uint8_t		 restart_known;
-	uint8_t		 failed;	/* path failure already reported */
-};
-
-static struct log_ratelimit rl_hb = LOG_RATELIMIT_INIT(10000, 10);
-
-static struct hb_peer *
-hb_of(struct bce_peer *p)
-{
-	if (p->priv == NULL)
-		p->priv = calloc(1, sizeof(struct hb_peer));
-	return p->priv;
-}
-
-static void
-peer_gone(struct bce_peer *p, void *ctx)
-{
-	(void)ctx;
-	free(p->priv);
-	p->priv = NULL;
-}
 
 static void
 release_peer(struct lma *l, const struct in6_addr *mag, const char *why)
@@ -53,106 +27,65 @@ release_peer(struct lma *l, const struct in6_addr *mag, const char *why)
 	bce_peer_release(l->cache, p);
 }
 
-static void
-hb_send(struct lma *l, const struct in6_addr *dst, uint32_t seq, int resp)
+static int
+hb_send_cb(void *ctx, const struct in6_addr *dst, const struct mh_msg *m)
 {
-	struct mh_msg m;
+	return lma_send_msg(ctx, m, dst);
+}
 
-	memset(&m, 0, sizeof(m));
-	m.type = MH_TYPE_HB;
-	m.hb_seq = seq;
-	if (resp) {
-		m.flags = MH_HB_R;
-		m.opt.present = MH_HAS_RESTART;
-		m.opt.restart = l->restart_counter;
-	}
-	lma_send_msg(l, &m, dst);
+static int
+hb_path_failed(void *ctx, const struct in6_addr *mag, uint32_t missing)
+{
+	struct lma *l = ctx;
+	char s[INET6_ADDRSTRLEN];
+
+	log_warnx(LOG_SUB_LMA, "path to MAG %s failed: %u heartbeats "
+	    "unanswered", addr6_ntop(mag, s), missing - 1);
+	if (!l->conf.release_on_path_failure)
+		return 0;
+	release_peer(l, mag, "heartbeat path failure");
+	return 1;
 }
 
 static void
-hb_tick(struct timer *t, void *ctx)
+hb_restarted(void *ctx, const struct in6_addr *mag, uint32_t counter)
 {
 	struct lma *l = ctx;
-	struct bce_peer *p, *next;
-	struct hb_peer *h;
 	char s[INET6_ADDRSTRLEN];
 
-	(void)t;
-	for (p = bce_peer_first(l->cache); p != NULL; p = next) {
-		next = bce_peer_next(p);
-		if (p->head == NULL || (h = hb_of(p)) == NULL)
-			continue;
-		if (h->missing > (uint32_t)l->conf.MISSING_HEARTBEATS_ALLOWED &&
-		    !h->failed) {
-			h->failed = 1;
-			log_warnx(LOG_SUB_LMA, "path to MAG %s failed: %u "
-			    "heartbeats unanswered", addr6_ntop(&p->addr, s),
-			    h->missing - 1);
-			if (l->conf.release_on_path_failure) {
-				release_peer(l, &p->addr, "heartbeat path "
-				    "failure");
-				continue;
-			}
-		}
-		h->missing++;
-		hb_send(l, &p->addr, ++h->seq, 0);
-	}
+	log_warnx(LOG_SUB_LMA, "MAG %s restarted (restart counter %u)",
+	    addr6_ntop(mag, s), counter);
+	if (l->conf.release_on_path_failure)
+		release_peer(l, mag, "MAG restarted");
 }
 
 void
 lma_hb_start(struct lma *l)
 {
-	bce_cache_set_peer_hook(l->cache, peer_gone, l);
-	if (l->conf.HEARTBEAT_INTERVAL == 0)
-		return;
-	timer_init(&l->hb_timer, hb_tick, l);
-	timer_set_recurrence(&l->hb_timer,
-	    (uint32_t)l->conf.HEARTBEAT_INTERVAL * 1000, 0);
-	timer_arm(l->loop, &l->hb_timer,
-	    (uint64_t)l->conf.HEARTBEAT_INTERVAL * 1000);
+	struct hb *h = &l->hb;
+
+	h->loop = l->loop;
+	h->cache = l->cache;
+	h->interval = (uint32_t)l->conf.HEARTBEAT_INTERVAL;
+	h->missing_allowed = (uint32_t)l->conf.MISSING_HEARTBEATS_ALLOWED;
+	h->restart_counter = l->restart_counter;
+	h->sub = LOG_SUB_LMA;
+	h->peer_name = "MAG";
+	h->ctx = l;
+	h->send = hb_send_cb;
+	h->path_failed = hb_path_failed;
+	h->restarted = hb_restarted;
+	hb_start(h);
 }
 
 void
 lma_hb_stop(struct lma *l)
 {
-	timer_cancel(l->loop, &l->hb_timer);
+	hb_stop(&l->hb);
 }
 
 void
 lma_hb(struct lma *l, const struct mh_msg *m, const struct in6_addr *src)
 {
-	struct bce_peer *p;
-	struct hb_peer *h;
-	char s[INET6_ADDRSTRLEN];
-
-	if (!(m->flags & MH_HB_R)) {
-		/* 5.2: always answer, bindings or not. */
-		hb_send(l, src, m->hb_seq, 1);
-		return;
-	}
-	if ((p = bce_peer_find(l->cache, src)) == NULL ||
-	    (h = hb_of(p)) == NULL)
-		return;
-	if (m->hb_seq != h->seq && !(m->flags & MH_HB_U)) {
-		log_rl(&rl_hb, LOG_SUB_LMA, LOG_LVL_DEBUG, "stale heartbeat "
-		    "response from %s", addr6_ntop(src, s));
-		return;
-	}
-	if (h->failed)
-		log_notice(LOG_SUB_LMA, "path to MAG %s restored",
-		    addr6_ntop(src, s));
-	h->missing = 0;
-	h->failed = 0;
-	if (!(m->opt.present & MH_HAS_RESTART))
-		return;
-	if (h->restart_known && h->restart != m->opt.restart) {
-		h->restart = m->opt.restart;
-		log_warnx(LOG_SUB_LMA, "MAG %s restarted (restart counter "
-		    "%u)", addr6_ntop(src, s), m->opt.restart);
-		if (l->conf.release_on_path_failure)
-			release_peer(l, src, "MAG restarted");
-		return;
-	}
-	h->restart = m->opt.restart;
-	h->restart_known = 1;
+	hb_input(&l->hb, m, src);
 }

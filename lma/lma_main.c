@@ -17,10 +17,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "daemon.h"
 #include "lma_daemon.h"
 
 static struct lma_daemon D;
@@ -466,34 +466,10 @@ on_hup(int signo, void *ctx)
 	lma_conf_release(&d->conf);
 	d->conf = nc;
 	d->lma.conf = nc;
+	d->lma.hb.missing_allowed = (uint32_t)nc.MISSING_HEARTBEATS_ALLOWED;
 	log_init("pmip6-lma", d->fg, (enum log_level)nc.log_level);
 	log_info(LOG_SUB_CONF, "configuration reloaded from %s",
 	    d->conf_path);
-}
-
-static void
-write_pidfile(const char *path)
-{
-	FILE *f;
-
-	if (path == NULL || path[0] == '\0')
-		return;
-	if ((f = fopen(path, "w")) == NULL)
-		fatal(LOG_SUB_MAIN, "pid file %s", path);
-	fprintf(f, "%ld\n", (long)getpid());
-	fclose(f);
-}
-
-static void
-mkparent(const char *path)
-{
-	char dir[256], *slash;
-
-	snprintf(dir, sizeof(dir), "%s", path);
-	if ((slash = strrchr(dir, '/')) != NULL && slash != dir) {
-		*slash = '\0';
-		(void)mkdir(dir, 0755);
-	}
 }
 
 int
@@ -547,8 +523,7 @@ main(int argc, char **argv)
 	log_init("pmip6-lma", fg, (enum log_level)d->conf.log_level);
 	if (!fg && daemon(0, 0) == -1)
 		fatal(LOG_SUB_MAIN, "daemon");
-	mkparent(pidfile);
-	write_pidfile(pidfile);
+	daemon_pidfile_write(pidfile);
 
 	if ((d->loop = loop_new()) == NULL)
 		fatal(LOG_SUB_MAIN, "event loop");
@@ -591,19 +566,19 @@ main(int argc, char **argv)
 	d->lma.dp.ctx = d;
 	d->lma.event = lma_ctl_event;
 	d->lma.event_ctx = d;
-	mkparent(d->conf.restart_file);
+	daemon_mkparent(d->conf.restart_file);
 	d->lma.restart_counter = restart_counter(d->conf.restart_file);
 	if (loop_add_fd(d->loop, d->mh_fd, EPOLLIN, mh_readable, d) == -1)
 		fatal(LOG_SUB_MAIN, "loop");
 
 	if (d->conf.ipsec.mode != IPSEC_MODE_OFF || d->conf.ipsec.peers.n > 0) {
-		mkparent(d->conf.ipsec.socket);
+		daemon_mkparent(d->conf.ipsec.socket);
 		if ((d->ipsec = ipsecctl_open(d->loop, d->conf.ipsec.socket,
 		    d->conf.ipsec.retry_interval, ipsec_event, d)) == NULL)
 			fatal(LOG_SUB_IPSEC, "IPsec socket %s",
 			    d->conf.ipsec.socket);
 	}
-	mkparent(d->conf.control_socket);
+	daemon_mkparent(d->conf.control_socket);
 	if ((d->ctl = ctl_open(d->loop, d->conf.control_socket, lma_ctl_cmds,
 	    d)) == NULL)
 		fatal(LOG_SUB_CTL, "control socket %s",
@@ -633,8 +608,7 @@ main(int argc, char **argv)
 	timer_cancel(d->loop, &d->rate_timer);
 	loop_free(d->loop);
 	lma_conf_release(&d->conf);
-	if (pidfile[0] != '\0')
-		(void)unlink(pidfile);
+	daemon_pidfile_remove(pidfile);
 	log_notice(LOG_SUB_MAIN, "pmip6-lma stopped");
 	return rc == 0 ? 0 : 1;
 }

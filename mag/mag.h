@@ -17,6 +17,7 @@
 #include "addr.h"
 #include "bce.h"
 #include "conf.h"
+#include "hb.h"
 #include "ipsec_conf.h"
 #include "log.h"
 #include "loop.h"
@@ -164,12 +165,6 @@ struct mag_stats {
 	uint64_t	 lma_restarts;
 };
 
-struct mag_hb {
-	struct in6_addr	 lma;
-	uint32_t	 seq, missing, restart;
-	uint8_t		 restart_known, failed;
-};
-
 struct mag {
 	struct mag_conf		 conf;
 	struct loop		*loop;
@@ -184,7 +179,7 @@ struct mag {
 	uint16_t		 next_seq;
 	int64_t			 clock_offset_ms;	/* from status 156 */
 	uint64_t		 (*realtime_ts)(void);
-	struct timer		 hb_timer;
+	struct hb		 hb;		/* RFC 5847 */
 	uint32_t		 restart_counter;
 };
 

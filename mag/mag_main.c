@@ -14,10 +14,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "daemon.h"
 #include "link.h"
 #include "mag_daemon.h"
 #include "mh_sock.h"
@@ -464,21 +464,10 @@ on_hup(int signo, void *ctx)
 	mag_conf_release(&d->conf);
 	d->conf = nc;
 	d->mag.conf = nc;
+	d->mag.hb.missing_allowed = (uint32_t)nc.MISSING_HEARTBEATS_ALLOWED;
 	log_init("pmip6-mag", d->fg, (enum log_level)nc.log_level);
 	log_info(LOG_SUB_CONF, "configuration reloaded from %s",
 	    d->conf_path);
-}
-
-static void
-mkparent(const char *path)
-{
-	char dir[256], *slash;
-
-	snprintf(dir, sizeof(dir), "%s", path);
-	if ((slash = strrchr(dir, '/')) != NULL && slash != dir) {
-		*slash = '\0';
-		(void)mkdir(dir, 0755);
-	}
 }
 
 static void
@@ -569,15 +558,7 @@ main(int argc, char **argv)
 	log_init("pmip6-mag", d->fg, (enum log_level)d->conf.log_level);
 	if (!d->fg && daemon(0, 0) == -1)
 		fatal(LOG_SUB_MAIN, "daemon");
-	if (pidfile[0] != '\0') {
-		FILE *f;
-
-		mkparent(pidfile);
-		if ((f = fopen(pidfile, "w")) == NULL)
-			fatal(LOG_SUB_MAIN, "pid file %s", pidfile);
-		fprintf(f, "%ld\n", (long)getpid());
-		fclose(f);
-	}
+	daemon_pidfile_write(pidfile);
 	if ((d->loop = loop_new()) == NULL)
 		fatal(LOG_SUB_MAIN, "event loop");
 	loop_add_signal(d->loop, SIGTERM, on_stop, d);
@@ -624,7 +605,7 @@ main(int argc, char **argv)
 	if (loop_add_fd(d->loop, d->mh_fd, EPOLLIN, mh_readable, d) == -1)
 		fatal(LOG_SUB_MAIN, "loop");
 	if (d->conf.ipsec.mode != IPSEC_MODE_OFF || d->conf.ipsec.peers.n > 0) {
-		mkparent(d->conf.ipsec.socket);
+		daemon_mkparent(d->conf.ipsec.socket);
 		if ((d->ipsec = ipsecctl_open(d->loop, d->conf.ipsec.socket,
 		    d->conf.ipsec.retry_interval, ipsec_event, d)) == NULL)
 			fatal(LOG_SUB_IPSEC, "IPsec socket %s",
@@ -634,7 +615,7 @@ main(int argc, char **argv)
 		(void)ipsecctl_initiate(d->ipsec, &d->conf.lma);
 	}
 	open_links(d);
-	mkparent(d->conf.control_socket);
+	daemon_mkparent(d->conf.control_socket);
 	if ((d->ctl = ctl_open(d->loop, d->conf.control_socket, mag_ctl_cmds,
 	    d)) == NULL)
 		fatal(LOG_SUB_CTL, "control socket %s",
@@ -662,8 +643,7 @@ main(int argc, char **argv)
 	close(d->mh_fd);
 	loop_free(d->loop);
 	mag_conf_release(&d->conf);
-	if (pidfile[0] != '\0')
-		(void)unlink(pidfile);
+	daemon_pidfile_remove(pidfile);
 	log_notice(LOG_SUB_MAIN, "pmip6-mag stopped");
 	return rc == 0 ? 0 : 1;
 }
