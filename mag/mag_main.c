@@ -454,8 +454,8 @@ on_hup(int signo, void *ctx)
 	}
 	/* Timers, RA knobs and static profiles apply at once; interfaces,
 	 * addresses and RADIUS servers need a restart. */
-	log_warnx(LOG_SUB_CONF, "access, address, lma, radius and dataplane "
-	    "changes take effect on restart");
+	log_warnx(LOG_SUB_CONF, "access, address and dataplane changes take "
+	    "effect on restart; RADIUS servers too");
 	nc.access = d->conf.access;
 	d->conf.access.n = 0;
 	d->conf.access.v = NULL;

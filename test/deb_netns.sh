@@ -24,11 +24,13 @@ command -v dpkg-buildpackage >/dev/null 2>&1 ||
 [ -f "$top/debian/control" ] ||
     skip "no debian/ in $top (a dist tarball does not carry it)"
 [ "$(id -u)" -eq 0 ] || skip "needs root"
-# Installed, or purged only in part.
+# Installed, or removed but not purged, or half-way.
 pkg_present() {
-	dpkg-query -W -f='${Status}\n' "$1" 2>/dev/null | grep -Eq \
-	    ' (installed|config-files|unpacked|half-installed|half-configured|triggers-awaited|triggers-pending)$'
+	dpkg-query -W -f='${Status}\n' "$1" 2>/dev/null |
+	    grep -qv ' not-installed$'
 }
+# shellcheck disable=SC2317  # run by check
+pkg_absent() { ! pkg_present "$1"; }
 for p in pmip6-common pmip6-lma pmip6-mag; do
 	pkg_present "$p" &&
 	    skip "$p is already installed; this test would purge it"
@@ -40,7 +42,6 @@ fi
 
 # shellcheck source=lib/topo.sh disable=SC1091
 . "$here/lib/topo.sh"
-topo_need_root
 W=$TOPO_DIR
 installed=0
 fails=0
@@ -82,6 +83,7 @@ cleanup() {
 	topo_cleanup
 }
 trap cleanup EXIT INT TERM
+topo_need_root
 
 # 1. Build from a copy: what git knows (tracked, and new files it does
 # not ignore), else the tree without build directories.
@@ -144,7 +146,8 @@ check "radius.secret.example is private" \
     test "$(stat -c %a /etc/pmip6/radius.secret.example)" = 600
 for r in lma mag; do
 	check "/etc/pmip6/$r.conf is a conffile" sh -c \
-	    "dpkg-query --control-show pmip6-$r conffiles | grep -qx /etc/pmip6/$r.conf"
+	    "dpkg-query --control-show pmip6-$r conffiles |
+	    grep -qx /etc/pmip6/$r.conf"
 	check "pmip6-$r is not running after install" none_running "$r"
 	check "pmip6-$r is enabled in no runlevel" \
 	    sh -c "! ls /etc/rc[2345].d/S*pmip6-$r >/dev/null 2>&1"
@@ -348,7 +351,7 @@ for f in /etc/pmip6 /usr/sbin/pmip6-lma /usr/sbin/pmip6-mag \
 done
 check "no rc.d link left" sh -c "! ls /etc/rc?.d/*pmip6* >/dev/null 2>&1"
 for p in pmip6-common pmip6-lma pmip6-mag; do
-	check "purged: package $p" sh -c "! dpkg-query -W -f='\${Status}\n' $p 2>/dev/null | grep -Eq ' (installed|config-files|unpacked)\$'"
+	check "purged: package $p" pkg_absent "$p"
 done
 
 if [ "$fails" -ne 0 ]; then

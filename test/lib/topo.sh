@@ -12,6 +12,7 @@ TOPO_DIR=${TOPO_DIR:-$(mktemp -d /tmp/pmip6-topo.XXXXXX)}
 
 topo_need_root() {
 	if [ "$(id -u)" -ne 0 ] || ! ip netns list >/dev/null 2>&1; then
+		rm -rf "$TOPO_DIR"
 		echo "SKIP: needs root and ip netns"
 		exit 77
 	fi
