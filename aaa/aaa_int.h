@@ -80,6 +80,8 @@ int		 radius_encode(uint8_t *buf, size_t len, uint8_t code,
 		    const char *secret, size_t slen, int ma, char *why,
 		    size_t wl);
 /* 0 if pkt (n octets) is a genuine reply to req; -1 with a reason. */
+int		 radius_attrs_scan(const uint8_t *pkt, size_t len,
+		    size_t *ma_at, char *why, size_t wl);
 int		 radius_verify_reply(const uint8_t *req, const uint8_t *pkt,
 		    size_t n, const char *secret, size_t slen, int require_ma,
 		    char *why, size_t wl);

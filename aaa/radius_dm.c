@@ -111,20 +111,8 @@ radius_dm_parse(const uint8_t *pkt, size_t n, const char *secret,
 	m->id = pkt[1];
 	memcpy(m->auth, pkt + 4, 16);
 	m->len = len;
-	for (o = RADIUS_HDR_LEN; o < len; o += pkt[o + 1]) {
-		if (o + 2 > len || pkt[o + 1] < 2 || o + pkt[o + 1] > len) {
-			snprintf(why, wl, "attribute at %zu overruns", o);
-			return -1;
-		}
-		if (pkt[o] == PW_MESSAGE_AUTHENTICATOR) {
-			if (pkt[o + 1] != 18 || ma_at != 0) {
-				snprintf(why, wl, "malformed Message-"
-				    "Authenticator");
-				return -1;
-			}
-			ma_at = o;
-		}
-	}
+	if (radius_attrs_scan(pkt, len, &ma_at, why, wl) == -1)
+		return -1;
 	/* RFC 5176 3.5: MD5(Code+Identifier+Length+16 zero octets+
 	 * Attributes+Secret). */
 	radius_md5_init(&md);

@@ -184,13 +184,42 @@ reply_code_ok(uint8_t req, uint8_t rep)
 	return 0;
 }
 
+/*
+ * Walk the attributes of a RADIUS packet of len octets: every one must
+ * fit, and at most one well-formed Message-Authenticator may appear
+ * (RFC 3579 3.2).  *ma_at gets its offset, or 0.
+ */
+int
+radius_attrs_scan(const uint8_t *pkt, size_t len, size_t *ma_at, char *why,
+    size_t wl)
+{
+	size_t o;
+
+	*ma_at = 0;
+	for (o = RADIUS_HDR_LEN; o < len; o += pkt[o + 1]) {
+		if (o + 2 > len || pkt[o + 1] < 2 || o + pkt[o + 1] > len) {
+			snprintf(why, wl, "attribute at %zu overruns", o);
+			return -1;
+		}
+		if (pkt[o] == PW_MESSAGE_AUTHENTICATOR) {
+			if (pkt[o + 1] != 18 || *ma_at != 0) {
+				snprintf(why, wl, "malformed Message-"
+				    "Authenticator");
+				return -1;
+			}
+			*ma_at = o;
+		}
+	}
+	return 0;
+}
+
 int
 radius_verify_reply(const uint8_t *req, const uint8_t *pkt, size_t n,
     const char *secret, size_t slen, int require_ma, char *why, size_t wl)
 {
 	uint8_t calc[16], copy[RADIUS_MAX_LEN];
 	struct radius_md5 m;
-	size_t len, o, ma_at = 0;
+	size_t len, ma_at = 0;
 
 	if (n < RADIUS_HDR_LEN) {
 		snprintf(why, wl, "%zu octets", n);
@@ -210,20 +239,8 @@ radius_verify_reply(const uint8_t *req, const uint8_t *pkt, size_t n,
 		snprintf(why, wl, "code %u answers no code %u", pkt[0], req[0]);
 		return -1;
 	}
-	for (o = RADIUS_HDR_LEN; o < len; o += pkt[o + 1]) {
-		if (o + 2 > len || pkt[o + 1] < 2 || o + pkt[o + 1] > len) {
-			snprintf(why, wl, "attribute at %zu overruns", o);
-			return -1;
-		}
-		if (pkt[o] == PW_MESSAGE_AUTHENTICATOR) {
-			if (pkt[o + 1] != 18 || ma_at != 0) {
-				snprintf(why, wl, "malformed Message-"
-				    "Authenticator");
-				return -1;
-			}
-			ma_at = o;
-		}
-	}
+	if (radius_attrs_scan(pkt, len, &ma_at, why, wl) == -1)
+		return -1;
 	/* RFC 2865 3: MD5(Code+ID+Length+RequestAuth+Attributes+Secret). */
 	radius_md5_init(&m);
 	radius_md5_update(&m, pkt, 4);

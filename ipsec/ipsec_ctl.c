@@ -628,3 +628,15 @@ ipsecctl_rx_allowed(struct ipsecctl *c, const struct ipsec_conf *conf,
 		return 1;
 	return is_tun(c, conf->tun_interface, ifindex);
 }
+
+const char *
+ipsecctl_state_name(const struct ipsecctl *c, const struct in6_addr *peer)
+{
+	const struct ipsecctl_sa *sa;
+
+	if (c == NULL)
+		return "off";
+	if ((sa = ipsecctl_find(c, peer)) == NULL)
+		return "none";
+	return sa->up ? (sa->tunnel ? "up-tunnel" : "up-transport") : "down";
+}

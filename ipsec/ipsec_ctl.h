@@ -111,5 +111,9 @@ void		 ipsecctl_foreach(const struct ipsecctl *c,
 		    void (*fn)(const struct ipsecctl_sa *sa, void *arg),
 		    void *arg);
 const char	*ipsecctl_event_name(enum ipsecctl_event ev);
+/* "off" (c NULL), "none", "down", "up-tunnel" or "up-transport":
+ * the SA with peer, for the daemons' show peers. */
+const char	*ipsecctl_state_name(const struct ipsecctl *c,
+		    const struct in6_addr *peer);
 
 #endif /* PMIP6_IPSEC_CTL_H */

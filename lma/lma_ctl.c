@@ -230,13 +230,7 @@ cmd_stats(struct ctl_conn *c, int argc, char **argv, void *ctx)
 static const char *
 sa_state(const struct lma_daemon *d, const struct in6_addr *peer)
 {
-	const struct ipsecctl_sa *sa;
-
-	if (d->ipsec == NULL)
-		return "off";
-	if ((sa = ipsecctl_find(d->ipsec, peer)) == NULL)
-		return "none";
-	return sa->up ? (sa->tunnel ? "up-tunnel" : "up-transport") : "down";
+	return ipsecctl_state_name(d->ipsec, peer);
 }
 
 static void
@@ -249,7 +243,7 @@ sa_only(const struct ipsecctl_sa *sa, void *arg)
 	if (bce_peer_find(d->lma.cache, &sa->peer) != NULL)
 		return;
 	ctl_printf(c, "peer %s bindings 0 ipsec %s\n", addr6_ntop(&sa->peer, a),
-	    sa->up ? (sa->tunnel ? "up-tunnel" : "up-transport") : "down");
+	    sa_state(d, &sa->peer));
 }
 
 static int

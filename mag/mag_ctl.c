@@ -192,13 +192,7 @@ struct peers {
 static const char *
 sa_state(const struct mag_daemon *d, const struct in6_addr *peer)
 {
-	const struct ipsecctl_sa *sa;
-
-	if (d->ipsec == NULL)
-		return "off";
-	if ((sa = ipsecctl_find(d->ipsec, peer)) == NULL)
-		return "none";
-	return sa->up ? (sa->tunnel ? "up-tunnel" : "up-transport") : "down";
+	return ipsecctl_state_name(d->ipsec, peer);
 }
 
 static void
