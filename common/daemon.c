@@ -1,16 +1,192 @@
 /*
- * daemon.c: start-up and shutdown chores both daemons share: parent
- * directories for sockets and state files, and the pid file.
+ * daemon.c: start-up and shutdown chores both daemons share: detaching
+ * with a readiness report, parent directories for sockets and state
+ * files, and the pid file.
+ *
+ * Detaching before the set-up would leave a failure after the fork to
+ * syslog alone, and an init script could only say "did not start".  So
+ * the process that was started stays, reading a pipe, until the
+ * detached one reports ready ("R") or dies; meanwhile the detached one
+ * copies each error it logs into the pipe ("E" and the message, one
+ * line each), and the waiting one prints those if no "R" comes.
  */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "daemon.h"
 #include "log.h"
+
+/* The pipe's write end while the parent waits, else -1. */
+static int daemon_ready_fd = -1;
+
+/* What the waiting parent keeps of the errors: the last ones count. */
+#define DAEMON_REPORT_MAX	(4 * LOG_MSG_MAX)
+
+static void	daemon_startup_log(enum log_subsys, enum log_level,
+		    const char *, void *);
+
+static void
+daemon_startup_log(enum log_subsys sub, enum log_level level,
+    const char *msg, void *ctx)
+{
+	char rec[LOG_MSG_MAX + 2];
+	int n;
+
+	(void)ctx;
+	/* The normal output first: the system log keeps everything. */
+	log_set_hook(NULL, NULL);
+	log_msg(sub, level, "%s", msg);
+	log_set_hook(daemon_startup_log, NULL);
+	if (level != LOG_LVL_ERR || daemon_ready_fd == -1)
+		return;
+	n = snprintf(rec, sizeof(rec), "E%s\n", msg);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof(rec))
+		n = sizeof(rec) - 1;
+	if (write(daemon_ready_fd, rec, (size_t)n) == -1) {
+		/* The parent is gone: nobody left to tell. */
+	}
+}
+
+/* Drop whole lines from the front of buf until it has room for need. */
+static size_t
+daemon_report_trim(char *buf, size_t len, size_t need)
+{
+	char *nl;
+	size_t cut;
+
+	while (len + need > DAEMON_REPORT_MAX && len > 0) {
+		nl = memchr(buf, '\n', len);
+		cut = nl != NULL ? (size_t)(nl - buf) + 1 : len;
+		memmove(buf, buf + cut, len - cut);
+		len -= cut;
+	}
+	return len;
+}
+
+/* The started process: wait for the detached one's word, never return. */
+static void	daemon_wait_ready(pid_t, int, const char *)
+		    __attribute__((noreturn));
+
+static void
+daemon_wait_ready(pid_t child, int fd, const char *pidfile)
+{
+	static char report[DAEMON_REPORT_MAX];
+	char chunk[1024], *line;
+	size_t len = 0, i, start;
+	ssize_t n;
+	int st, said = 0;
+	FILE *f;
+	long pid;
+
+	for (;;) {
+		n = read(fd, chunk, sizeof(chunk));
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len = daemon_report_trim(report, len, (size_t)n);
+		memcpy(report + len, chunk, (size_t)n);
+		len += (size_t)n;
+		/* "R" is the last record the detached process writes. */
+		if (len >= 2 && memcmp(report + len - 2, "R\n", 2) == 0 &&
+		    (len == 2 || report[len - 3] == '\n'))
+			_exit(0);
+	}
+
+	for (start = 0, i = 0; i < len; i++) {
+		if (report[i] != '\n')
+			continue;
+		report[i] = '\0';
+		line = report + start;
+		start = i + 1;
+		if (line[0] == 'E') {
+			fprintf(stderr, "%s: %s\n",
+			    program_invocation_short_name, line + 1);
+			said = 1;
+		}
+	}
+	while (waitpid(child, &st, 0) == -1 && errno == EINTR)
+		;
+	if (!said && WIFSIGNALED(st))
+		fprintf(stderr, "%s: killed by signal %d before it was "
+		    "ready\n", program_invocation_short_name, WTERMSIG(st));
+	else if (!said)
+		fprintf(stderr, "%s: exited with status %d before it was "
+		    "ready\n", program_invocation_short_name,
+		    WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+	/* A fatal() exit leaves the pid file naming a dead process. */
+	if (pidfile != NULL && pidfile[0] != '\0' &&
+	    (f = fopen(pidfile, "r")) != NULL) {
+		if (fscanf(f, "%ld", &pid) == 1 && pid == (long)child)
+			(void)unlink(pidfile);
+		fclose(f);
+	}
+	_exit(1);
+}
+
+void
+daemon_start(int fg, const char *pidfile)
+{
+	int p[2], null;
+	pid_t pid;
+
+	if (fg) {
+		daemon_pidfile_write(pidfile);
+		return;
+	}
+	if (pipe2(p, O_CLOEXEC) == -1)
+		fatal(LOG_SUB_MAIN, "readiness pipe");
+	fflush(NULL);
+	if ((pid = fork()) == -1)
+		fatal(LOG_SUB_MAIN, "fork");
+	if (pid != 0) {
+		close(p[1]);
+		daemon_wait_ready(pid, p[0], pidfile);
+	}
+	close(p[0]);
+	daemon_ready_fd = p[1];
+	/* A parent killed while waiting must not take us with it. */
+	signal(SIGPIPE, SIG_IGN);
+	log_set_hook(daemon_startup_log, NULL);
+	if (setsid() == -1)
+		fatal(LOG_SUB_MAIN, "setsid");
+	/* Before the chdir: a relative -p names a file where we started,
+	 * as the waiting parent reads it. */
+	daemon_pidfile_write(pidfile);
+	if (chdir("/") == -1)
+		fatal(LOG_SUB_MAIN, "chdir /");
+	if ((null = open("/dev/null", O_RDWR)) == -1)
+		fatal(LOG_SUB_MAIN, "/dev/null");
+	if (dup2(null, STDIN_FILENO) == -1 || dup2(null, STDOUT_FILENO) == -1 ||
+	    dup2(null, STDERR_FILENO) == -1)
+		fatal(LOG_SUB_MAIN, "/dev/null");
+	if (null > STDERR_FILENO)
+		close(null);
+}
+
+void
+daemon_ready(void)
+{
+	if (daemon_ready_fd == -1)
+		return;
+	log_set_hook(NULL, NULL);
+	if (write(daemon_ready_fd, "R\n", 2) == -1) {
+		/* The parent is gone: nobody left to tell. */
+	}
+	close(daemon_ready_fd);
+	daemon_ready_fd = -1;
+}
 
 void
 daemon_mkparent(const char *path)

@@ -1,9 +1,22 @@
 /*
- * daemon.h: start-up and shutdown chores both daemons share: parent
- * directories for run-time files, and the pid file.
+ * daemon.h: start-up and shutdown chores both daemons share: detaching
+ * with a readiness report, parent directories for run-time files, and
+ * the pid file.
  */
 #ifndef PMIP6_DAEMON_H
 #define PMIP6_DAEMON_H
+
+/*
+ * Detach (unless fg) and write the pid file naming the detached
+ * process.  The caller that started us stays until daemon_ready(): it
+ * then exits 0; if start-up fails first, it prints the errors logged
+ * meanwhile on its stderr and exits 1, so an init system learns why.
+ * Call after log_init().  pidfile as for daemon_pidfile_write().
+ */
+void	 daemon_start(int fg, const char *pidfile);
+/* Start-up is complete (sockets, data plane, control socket): release
+ * the waiting parent.  A no-op in the foreground or when called again. */
+void	 daemon_ready(void);
 
 /* Create path's parent directory (one level, mode 0755) if missing. */
 void	 daemon_mkparent(const char *path);

@@ -521,9 +521,7 @@ main(int argc, char **argv)
 	}
 
 	log_init("pmip6-lma", fg, (enum log_level)d->conf.log_level);
-	if (!fg && daemon(0, 0) == -1)
-		fatal(LOG_SUB_MAIN, "daemon");
-	daemon_pidfile_write(pidfile);
+	daemon_start(fg, pidfile);
 
 	if ((d->loop = loop_new()) == NULL)
 		fatal(LOG_SUB_MAIN, "event loop");
@@ -596,6 +594,7 @@ main(int argc, char **argv)
 		    "counter %u)", PACKAGE_VERSION,
 		    addr6_ntop(&d->conf.lmaa, a), d->lma.restart_counter);
 	}
+	daemon_ready();
 	rc = loop_run(d->loop);
 
 	lma_hb_stop(&d->lma);

@@ -556,9 +556,7 @@ main(int argc, char **argv)
 	(void)mac_parse(d->conf.link_mac, d->link_mac);
 
 	log_init("pmip6-mag", d->fg, (enum log_level)d->conf.log_level);
-	if (!d->fg && daemon(0, 0) == -1)
-		fatal(LOG_SUB_MAIN, "daemon");
-	daemon_pidfile_write(pidfile);
+	daemon_start(d->fg, pidfile);
 	if ((d->loop = loop_new()) == NULL)
 		fatal(LOG_SUB_MAIN, "event loop");
 	loop_add_signal(d->loop, SIGTERM, on_stop, d);
@@ -629,6 +627,7 @@ main(int argc, char **argv)
 		    addr6_ntop(&d->conf.address, a), d->mag.n_ifc,
 		    d->mag.n_ifc == 1 ? "" : "s");
 	}
+	daemon_ready();
 	rc = loop_run(d->loop);
 
 	mag_shutdown(&d->mag);

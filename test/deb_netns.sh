@@ -217,6 +217,10 @@ out=$(initd mag start 2>&1)
 rc=$?
 check "start fails without the access interface (rc $rc: $out)" \
     test "$rc" -ne 0
+case $out in
+*"access interface eth1"*) ok "the failure names the missing interface" ;;
+*) bad "the failure names the missing interface" ;;
+esac
 check "nothing started without it" none_running mag
 out=$(initd mag status 2>&1)
 rc=$?
