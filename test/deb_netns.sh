@@ -5,7 +5,14 @@
 # with the installed sample configurations through their init scripts in
 # network namespaces that hold the sample addresses, talks to them with
 # the installed pmip6ctl, stops them, purges the packages and checks that
-# nothing is left behind.
+# nothing is left behind.  The charon plugin's package is installed
+# too: charon run as the system runs it (the stock strongswan.conf) must
+# load the installed plugin through the installed snippet and read the
+# installed daemons' files, and a charon started the way the other tests
+# start theirs (their own strongswan.conf) must not notice any of it.
+#
+# The plugin is built against PMIP6_STRONGSWAN_SRC (make check passes
+# the build's --with-strongswan-src), else debian/rules fetches it.
 #
 # Slow (a whole package build): PMIP6_SKIP_DEB=1 skips it.  It also
 # skips where it could harm the machine: pmip6 already installed, or
@@ -31,11 +38,16 @@ pkg_present() {
 }
 # shellcheck disable=SC2317  # run by check
 pkg_absent() { ! pkg_present "$1"; }
-for p in pmip6-common pmip6-lma pmip6-mag; do
+PKGS="pmip6-common pmip6-lma pmip6-mag pmip6-ipsec"
+for p in $PKGS; do
 	pkg_present "$p" &&
 	    skip "$p is already installed; this test would purge it"
 done
 [ -e /etc/pmip6 ] && skip "/etc/pmip6 exists; this test would remove it"
+[ -e /etc/strongswan.d/charon/pmip6.conf ] &&
+    skip "/etc/strongswan.d/charon/pmip6.conf exists; this test would remove it"
+[ -x /usr/lib/ipsec/charon ] ||
+    skip "no charon (Debian package strongswan-charon)"
 if ! (cd "$top" && dpkg-checkbuilddeps) >/dev/null 2>&1; then
 	skip "build dependencies missing (test/install-deps.sh installs them)"
 fi
@@ -78,7 +90,8 @@ cleanup() {
 	done
 	if [ "$installed" = 1 ]; then
 		rm -f /etc/default/pmip6-lma
-		dpkg --purge pmip6-lma pmip6-mag pmip6-common >/dev/null 2>&1
+		# shellcheck disable=SC2086
+		dpkg --purge $PKGS >/dev/null 2>&1
 	fi
 	topo_cleanup
 }
@@ -112,7 +125,7 @@ fi
 ok "dpkg-buildpackage -us -uc -b"
 ls -l "$W"/src/*.deb
 debs=
-for p in pmip6-common pmip6-lma pmip6-mag; do
+for p in $PKGS; do
 	for f in "$W/src/${p}"_*.deb; do
 		if [ ! -f "$f" ]; then
 			echo "FAIL: no $p package"
@@ -139,9 +152,18 @@ for f in /usr/sbin/pmip6-lma /usr/sbin/pmip6-mag /usr/sbin/pmip6ctl \
     /lib/systemd/system/pmip6-mag.service \
     /usr/share/man/man5/pmip6.conf.5.gz /usr/share/man/man8/pmip6ctl.8.gz \
     /usr/share/pmip6/dictionary.pmip6 \
-    /usr/share/pmip6/freeradius-users.example; do
+    /usr/share/pmip6/freeradius-users.example \
+    /usr/lib/ipsec/plugins/libstrongswan-pmip6.so \
+    /etc/strongswan.d/charon/pmip6.conf; do
 	check "installed $f" test -e "$f"
 done
+check "/etc/strongswan.d/charon/pmip6.conf is a conffile" sh -c \
+    "dpkg-query --control-show pmip6-ipsec conffiles |
+    grep -qx /etc/strongswan.d/charon/pmip6.conf"
+v=$(dpkg-query -W -f='${Version}' strongswan-libcharon)
+check "pmip6-ipsec depends on strongswan-libcharon (= $v)" sh -c \
+    "dpkg-query -W -f='\${Depends}' pmip6-ipsec |
+    grep -qF 'strongswan-libcharon (= $v)'"
 check "radius.secret.example is private" \
     test "$(stat -c %a /etc/pmip6/radius.secret.example)" = 600
 for r in lma mag; do
@@ -271,6 +293,94 @@ check "the LMA runs in its namespace" sh -c \
     "ip netns identify \$(cat /run/pmip6/lma.pid) | grep -qx '$TOPO_TAG-lma'"
 check "the restart counter was written" test -s /var/lib/pmip6/lma.restart
 
+# charon as the system runs it: the stock /etc/strongswan.conf (its
+# plugins section includes strongswan.d/charon/*.conf, load_modular),
+# plus a log of its own; a private /run, since its pid file path is
+# compiled in.  It must load the installed plugin, which must read the
+# installed daemons' files.
+start_charon() {	# start_charon NODE CONF [PRELOAD]
+	mkdir -p "$W/$1.run"
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	ip netns exec "$TOPO_TAG-$1" unshare --mount --propagation private \
+	    sh -c 'mount --bind "$1" /run && exec env STRONGSWAN_CONF="$2" ${3:+"LD_PRELOAD=$3"} /usr/lib/ipsec/charon' \
+	    sh "$W/$1.run" "$2" "${3:-}" >"$W/$1.charon.out" 2>&1 &
+	TOPO_PIDS="$TOPO_PIDS $!"
+	charon_pid=$!
+}
+stop_charon() {
+	kill "$charon_pid" 2>/dev/null
+	i=0
+	while kill -0 "$charon_pid" 2>/dev/null && [ "$i" -lt 100 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+}
+cat >"$W/system.strongswan.conf" <<CONF
+include /etc/strongswan.conf
+charon {
+	filelog {
+		deb {
+			path = $W/lma.charon.log
+			default = 1
+			flush_line = yes
+		}
+	}
+}
+CONF
+start_charon lma "$W/system.strongswan.conf"
+if topo_wait_for "$W/lma.charon.log" "loaded plugins:" 200; then
+	ok "charon with the stock strongswan.conf started"
+	check "it loaded the installed pmip6 plugin" \
+	    grep -q "loaded plugins:.* pmip6" "$W/lma.charon.log"
+	for r in lma mag; do
+		check "the plugin read /etc/pmip6/$r.conf: $(grep -o \
+		    "pmip6: /etc/pmip6/$r.conf: .*" "$W/lma.charon.log")" \
+		    grep -q "pmip6: /etc/pmip6/$r.conf: $r 2001:db8:ff::" \
+		    "$W/lma.charon.log"
+	done
+else
+	bad "charon with the stock strongswan.conf started"
+	cat "$W/lma.charon.out"
+fi
+stop_charon
+
+# The other tests' charons, started with their own strongswan.conf (an
+# explicit plugin list and pmip6.config, test/lib/pmip6.sh), must not
+# see the snippet: they include no strongswan.d.
+cat >"$W/test.strongswan.conf" <<CONF
+charon {
+	load = random nonce aes sha1 sha2 hmac kdf gmp pem pkcs1 pkcs8 x509 pubkey kernel-netlink socket-default pmip6
+	filelog {
+		deb {
+			path = $W/mag.charon.log
+			default = 1
+			flush_line = yes
+		}
+	}
+	plugins {
+		pmip6 {
+			config = $W/none.conf
+		}
+	}
+}
+CONF
+# Theirs comes in by LD_PRELOAD, which charon prefers to its directory.
+preload=
+[ -f ipsec/libstrongswan-pmip6.so ] &&
+    preload=$(pwd)/ipsec/libstrongswan-pmip6.so
+start_charon mag "$W/test.strongswan.conf" "$preload"
+if topo_wait_for "$W/mag.charon.log" "loaded plugins:" 200; then
+	check "a test's charon reads only its own pmip6.config" sh -c \
+	    "grep -q 'pmip6: no file matches $W/none.conf' '$W/mag.charon.log' &&
+	    ! grep -q /etc/pmip6 '$W/mag.charon.log'"
+	check "a test's charon loads only its own plugin list" sh -c \
+	    "! grep -q 'loaded plugins:.* stroke' '$W/mag.charon.log'"
+else
+	bad "charon with a test's strongswan.conf started"
+	cat "$W/mag.charon.out"
+fi
+stop_charon
+
 # Reload keeps the process; a second start is harmless.
 for r in lma mag; do
 	p=$(cat "/run/pmip6/$r.pid")
@@ -339,7 +449,8 @@ for r in lma mag; do
 done
 
 # 5. Purge: nothing of ours is left.
-if dpkg --purge pmip6-lma pmip6-mag pmip6-common >"$W/purge.log" 2>&1; then
+# shellcheck disable=SC2086
+if dpkg --purge $PKGS >"$W/purge.log" 2>&1; then
 	installed=0
 	ok "dpkg --purge"
 else
@@ -350,11 +461,13 @@ for f in /etc/pmip6 /usr/sbin/pmip6-lma /usr/sbin/pmip6-mag \
     /usr/sbin/pmip6ctl /run/pmip6 /var/lib/pmip6 /usr/share/pmip6 \
     /etc/init.d/pmip6-lma /etc/init.d/pmip6-mag \
     /lib/systemd/system/pmip6-lma.service \
-    /lib/systemd/system/pmip6-mag.service /etc/default/pmip6-lma; do
+    /lib/systemd/system/pmip6-mag.service /etc/default/pmip6-lma \
+    /usr/lib/ipsec/plugins/libstrongswan-pmip6.so \
+    /etc/strongswan.d/charon/pmip6.conf; do
 	check "purged: $f" absent "$f"
 done
 check "no rc.d link left" sh -c "! ls /etc/rc?.d/*pmip6* >/dev/null 2>&1"
-for p in pmip6-common pmip6-lma pmip6-mag; do
+for p in $PKGS; do
 	check "purged: package $p" pkg_absent "$p"
 done
 
