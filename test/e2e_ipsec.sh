@@ -112,8 +112,9 @@ until p6_ctl lma show binding mn1@pmip6.example | grep -q "mag 2001:db8:ff::2 .*
 done
 
 # charon restart on the MAG: the SA comes back and registrations go on.
-eval "kill \$P6_CHARON_mag1"
-sleep 0.5
+# The new one refuses to start while the old one's pid file is there:
+# wait for its exit, not a guessed time.
+eval "kill \$P6_CHARON_mag1; wait \$P6_CHARON_mag1"
 p6_start_charon mag1
 if wait_sa mag1 2001:db8:ff::1; then ok "SA re-established after a charon restart"; else bad "SA not re-established"; fi
 p6_add_mn 2
