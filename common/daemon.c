@@ -85,7 +85,8 @@ daemon_wait_ready(pid_t child, int fd, const char *pidfile)
 	char chunk[1024], *line;
 	size_t len = 0, i, start;
 	ssize_t n;
-	int st, said = 0;
+	int st = 0, said = 0;
+	pid_t w;
 	FILE *f;
 	long pid;
 
@@ -116,15 +117,22 @@ daemon_wait_ready(pid_t child, int fd, const char *pidfile)
 			said = 1;
 		}
 	}
-	while (waitpid(child, &st, 0) == -1 && errno == EINTR)
+	while ((w = waitpid(child, &st, 0)) == -1 && errno == EINTR)
 		;
-	if (!said && WIFSIGNALED(st))
-		fprintf(stderr, "%s: killed by signal %d before it was "
-		    "ready\n", program_invocation_short_name, WTERMSIG(st));
-	else if (!said)
-		fprintf(stderr, "%s: exited with status %d before it was "
-		    "ready\n", program_invocation_short_name,
-		    WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+	/* w == -1: reaped for us (SIGCHLD ignored), status unknown. */
+	if (!said) {
+		if (w != -1 && WIFSIGNALED(st))
+			fprintf(stderr, "%s: killed by signal %d before it "
+			    "was ready\n", program_invocation_short_name,
+			    WTERMSIG(st));
+		else if (w != -1 && WIFEXITED(st))
+			fprintf(stderr, "%s: exited with status %d before it "
+			    "was ready\n", program_invocation_short_name,
+			    WEXITSTATUS(st));
+		else
+			fprintf(stderr, "%s: ended before it was ready\n",
+			    program_invocation_short_name);
+	}
 	/* A fatal() exit leaves the pid file naming a dead process. */
 	if (pidfile != NULL && pidfile[0] != '\0' &&
 	    (f = fopen(pidfile, "r")) != NULL) {
