@@ -313,10 +313,23 @@ START_TEST(site_lma)
 	sp = ipsec_site_match(&s, AP("2001:db8:fe::77"));
 	ck_assert_ptr_nonnull(sp);
 	ck_assert_uint_eq(sp->remote.len, 64);
-	/* an LMA learns nothing at run time */
+	/* an LMA learns a MAG inside a range, with the range's settings,
+	 * and nothing outside its ranges */
+	sp = ipsec_site_learn(&s, AP("2001:db8:fe::77"));
+	ck_assert_ptr_nonnull(sp);
+	ck_assert_uint_eq(sp->remote.len, 128);
+	ck_assert_int_eq(sp->eff.mode, IPSEC_MODE_REQUIRED);
+	ck_assert_int_eq(sp->eff.child_mode, IPSEC_CHILD_TUNNEL);
+	ck_assert_uint_eq(s.npeers, 4);
+	ck_assert_uint_eq(ipsec_site_match(&s,
+	    AP("2001:db8:fe::77"))->remote.len, 128);
 	ck_assert_ptr_null(ipsec_site_learn(&s,
 	    AP("2001:db8:77::1")));
 	ck_assert_int_eq(errno, EPERM);
+	/* nor a MAG the file turned off */
+	ck_assert_ptr_null(ipsec_site_learn(&s,
+	    AP("2001:db8:ff::3")));
+	ck_assert_uint_eq(s.npeers, 4);
 	ipsec_site_free(&s);
 }
 END_TEST

@@ -216,7 +216,9 @@ ipsec_site_learn(struct ipsec_site *s, const struct in6_addr *a)
 
 	if (m != NULL && m->remote.len == 128)
 		return m;
-	if (s->role != IPSEC_ROLE_MAG ||
+	/* A MAG goes to whichever LMA RADIUS names (RFC 6572); an LMA
+	 * speaks first only to MAGs its authorized_mags let in. */
+	if ((s->role == IPSEC_ROLE_LMA && m == NULL) ||
 	    ipsec_conf_mode(&s->conf, a) == IPSEC_MODE_OFF) {
 		errno = EPERM;
 		return NULL;

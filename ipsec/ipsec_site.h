@@ -61,9 +61,11 @@ void		 ipsec_site_free(struct ipsec_site *s);
 const struct ipsec_site_peer *ipsec_site_match(const struct ipsec_site *s,
 		    const struct in6_addr *a);
 /*
- * A MAG may learn an LMA at run time (RADIUS, RFC 6572): add it with
- * the group's settings.  The new peer, or NULL (errno EPERM: an LMA
- * site or mode off; ENOMEM).  An existing /128 peer is returned as is.
+ * A peer to initiate to, learnt at run time: a MAG's LMA named by
+ * RADIUS (RFC 6572), or an LMA's MAG inside an authorized_mags range
+ * (to send it a revocation or heartbeat).  It gets the group's settings.
+ * The new peer, or NULL (errno EPERM: an LMA's address outside its
+ * ranges, or mode off; ENOMEM).  An existing /128 peer is returned as is.
  */
 const struct ipsec_site_peer *ipsec_site_learn(struct ipsec_site *s,
 		    const struct in6_addr *a);

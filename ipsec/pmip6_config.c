@@ -584,7 +584,10 @@ METHOD(backend_t, get_peer_cfg_by_name, peer_cfg_t *,
 	return found;
 }
 
-/* A MAG learns a peer at run time: config and key for it. */
+/*
+ * A peer learnt at run time (ipsec_site_learn: a MAG's LMA from RADIUS,
+ * an LMA's MAG inside a range): config and key for it.
+ */
 static void
 learn(private_pmip6_config_t *this, const struct in6_addr *a)
 {

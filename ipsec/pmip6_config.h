@@ -33,8 +33,9 @@ struct pmip6_config_t {
 	bool (*reload)(pmip6_config_t *this);
 
 	/**
-	 * The config to initiate an SA with peer from.  A MAG site learns a
-	 * peer it has no config for (an LMA named by RADIUS).
+	 * The config to initiate an SA with peer from.  A site learns a
+	 * peer it has no /128 config for: a MAG an LMA named by RADIUS, an
+	 * LMA a MAG inside one of its authorized_mags ranges.
 	 *
 	 * @param peer	remote address
 	 * @return		peer_cfg (a reference), or NULL

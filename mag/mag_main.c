@@ -401,20 +401,16 @@ resync_one(struct mag *m, struct mag_mn *mn, void *ctx)
 		    (int)mn->b.mnid_len, (const char *)mn->b.mnid);
 }
 
+/*
+ * libipsecctl logs every event itself; what is left here is the MAG's
+ * policy on them.
+ */
 static void
 ipsec_event(enum ipsecctl_event ev, const struct ipsecctl_sa *sa, void *ctx)
 {
 	struct mag_daemon *d = ctx;
-	char s[INET6_ADDRSTRLEN];
 
-	if (sa == NULL) {
-		log_info(LOG_SUB_IPSEC, "charon %s", ipsecctl_event_name(ev));
-		return;
-	}
-	log_info(LOG_SUB_IPSEC, "SA with %s %s%s%s", addr6_ntop(&sa->peer, s),
-	    ipsecctl_event_name(ev), ev == IPSECCTL_FAIL ? ": " : "",
-	    ev == IPSECCTL_FAIL ? sa->reason : "");
-	if (ev == IPSECCTL_UP) {
+	if (sa != NULL && ev == IPSECCTL_UP) {
 		/* A new TUN device with kernel-libipsec: the kernel dropped
 		 * the tunnel routes through the old one.  Tear down and set
 		 * up again, all first down so the tunnel itself is redone. */
