@@ -369,6 +369,56 @@ START_TEST(site_mag)
 }
 END_TEST
 
+START_TEST(site_guards)
+{
+	struct ipsec_guard g[4];
+	struct ipsec_site s;
+	struct conf_err err;
+
+	/* Required in transport mode: everything dropped but ::9, which is
+	 * optional, and ::3, which is off. */
+	ck_assert_int_eq(ipsec_site_load(&s, write_file("lmag.conf",
+	    "address = \"2001:db8:ff::1\";\n"
+	    "authorized_mags = [ \"2001:db8:ff::/64\" ];\n"
+	    "ipsec = { mode = \"required\";\n"
+	    "  peers = ( { address = \"2001:db8:ff::3\"; mode = \"off\"; },\n"
+	    "    { address = \"2001:db8:ff::9\"; mode = \"optional\"; } ); };\n"),
+	    &err), 0);
+	ck_assert_uint_eq(ipsec_site_guards(&s, g, 4), 3);
+	ck_assert_uint_eq(g[0].remote.len, 0);
+	ck_assert_int_eq(g[0].pass, 0);
+	ck_assert(addr6_eq(&g[1].remote.addr, AP("2001:db8:ff::3")));
+	ck_assert_uint_eq(g[1].remote.len, 128);
+	ck_assert_int_eq(g[1].pass, 1);
+	ck_assert(addr6_eq(&g[2].remote.addr, AP("2001:db8:ff::9")));
+	ck_assert_int_eq(g[2].pass, 1);
+	/* too little room: the count still tells */
+	ck_assert_uint_eq(ipsec_site_guards(&s, g, 1), 3);
+	ipsec_site_free(&s);
+
+	/* Tunnel mode (kernel-libipsec): none. */
+	ck_assert_int_eq(ipsec_site_load(&s, write_file("lmat.conf",
+	    "address = \"2001:db8:ff::1\";\n"
+	    "authorized_mags = [ \"2001:db8:ff::/64\" ];\n"
+	    "ipsec = { mode = \"required\"; child_mode = \"tunnel\"; };\n"),
+	    &err), 0);
+	ck_assert_uint_eq(ipsec_site_guards(&s, g, 4), 0);
+	ipsec_site_free(&s);
+
+	/* Optional group, one required transport-mode peer: it alone. */
+	ck_assert_int_eq(ipsec_site_load(&s, write_file("mago.conf",
+	    "address = \"2001:db8:ff::2\";\nlma = \"2001:db8:ff::1\";\n"
+	    "ipsec = { mode = \"optional\";\n"
+	    "  peers = ( { address = \"2001:db8:ff::5\"; mode = \"required\"; }"
+	    " ); };\n"), &err), 0);
+	ck_assert_uint_eq(ipsec_site_guards(&s, g, 4), 1);
+	ck_assert(addr6_eq(&g[0].remote.addr, AP("2001:db8:ff::5")));
+	ck_assert_uint_eq(g[0].remote.len, 128);
+	ck_assert_int_eq(g[0].pass, 0);
+	ipsec_site_free(&s);
+}
+END_TEST
+
 START_TEST(site_refusals)
 {
 	struct ipsec_site s;
@@ -689,6 +739,7 @@ ipsec_suite(void)
 	tcase_add_test(tc, site_lma);
 	tcase_add_test(tc, site_mag);
 	tcase_add_test(tc, site_refusals);
+	tcase_add_test(tc, site_guards);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("ctl");

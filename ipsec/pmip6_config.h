@@ -13,10 +13,21 @@
 #include <collections/linked_list.h>
 #include <networking/host.h>
 
+#include "addr.h"
+
 /** Prefix of the names of every config this plugin serves. */
 #define PMIP6_CFG_PREFIX "pmip6:"
 
 typedef struct pmip6_config_t pmip6_config_t;
+
+/**
+ * A guard (ipsec_site.h) with the site address it protects.
+ */
+typedef struct {
+	struct in6_addr local;
+	struct prefix6 remote;
+	bool pass;
+} pmip6_guard_t;
 
 struct pmip6_config_t {
 
@@ -52,6 +63,13 @@ struct pmip6_config_t {
 	 */
 	bool (*route)(pmip6_config_t *this, host_t *peer, char *path,
 				  size_t len);
+
+	/**
+	 * The inbound MH policies every site asks for (ipsec_site_guards()).
+	 *
+	 * @return		list of pmip6_guard_t, to destroy_function(free)
+	 */
+	linked_list_t *(*get_guards)(pmip6_config_t *this);
 
 	/**
 	 * Daemon socket paths of every site.
