@@ -14,7 +14,10 @@
 #    another host never reaches pmip6-lma (no PBA, no binding, not even
 #    counted as unprotected: the kernel dropped it, XfrmInPolBlock says
 #    so), where before charon ran the same PBU reached it;
-#  - a clean charon stop removes the policy.
+#  - a clean charon stop removes the policy;
+#  - an LMA that must send to a MAG it knows only by its authorized_mags
+#    range, with no SA, has its charon initiate one (config built on
+#    demand), and the MAG's policy drops the plaintext PBA meanwhile.
 # IPSEC_KEEP=1 keeps a copy of the logs.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -161,6 +164,7 @@ mh_policies() {
 # --- pmip6-lma first, without charon: a plaintext PBU reaches it (and is
 # refused by the daemon: no SA)
 topo_bg lma "$D/lma.log" "$LMA_BIN" -d -c "$D/lma.conf" -p "$D/lma.pid"
+lpid=$TOPO_LAST_PID
 topo_wait_for "$D/lma.log" "started on" 200 || { cat "$D/lma.log"; echo "FAIL: pmip6-lma"; exit 1; }
 r=$(topo_exec x "$CLI" $STRANGER $LMA reg intruder@x :: 1)
 check "without charon, a plaintext PBU reaches pmip6-lma (refused: $r, unprotected $(unprotected))" \
@@ -169,7 +173,8 @@ check "without charon, a plaintext PBU reaches pmip6-lma (refused: $r, unprotect
 
 # --- charon on both ends, transport mode from the plugin
 "$LISTEN" -i $LMA "$D/mag.ipsec.sock" >"$D/mag.listen.log" 2>&1 &
-TOPO_PIDS="$TOPO_PIDS $!"
+mlisten=$!
+TOPO_PIDS="$TOPO_PIDS $mlisten"
 topo_wait_for "$D/mag.listen.log" listening 100 || bad "MAG listener"
 start_charon lma
 start_charon mag
@@ -244,6 +249,43 @@ stop_charon mag || bad "the MAG's charon did not stop"
 check "LMA: no MH policy left after charon stopped" [ -z "$(mh_policies lma)" ]
 check "MAG: no MH policy left after charon stopped" [ -z "$(mh_policies mag)" ]
 check "  and the plugin said so" in_log lma "pmip6: removed inbound MH drop policy"
+
+# --- the LMA speaks first to a MAG it knows only by its authorized_mags
+# range.  With the LMA's group optional a plaintext PBU from the MAG is
+# taken, and the LMA, with no SA for its PBA, asks its charon for one;
+# the MAG wants none itself (its listener asks for nothing).  The
+# plaintext PBA then meets the MAG's drop policy.
+kill "$lpid"
+kill "$mlisten"
+wait "$lpid" "$mlisten" 2>/dev/null
+sed -i 's/mode = "required"/mode = "optional"/' "$D/lma.conf"
+: >"$D/lma.charon.log"
+: >"$D/mag.charon.log"
+topo_bg lma "$D/lma.log" "$LMA_BIN" -d -c "$D/lma.conf" -p "$D/lma.pid"
+topo_wait_for "$D/lma.log" "started on" 200 || bad "pmip6-lma did not restart"
+"$LISTEN" "$D/mag.ipsec.sock" >"$D/mag.listen2.log" 2>&1 &
+TOPO_PIDS="$TOPO_PIDS $!"
+topo_wait_for "$D/mag.listen2.log" listening 100 || bad "MAG listener"
+start_charon lma
+start_charon mag
+topo_wait_for "$D/lma.log" "charon attached" 200 || bad "the LMA's charon did not attach"
+topo_wait_for "$D/mag.listen2.log" attach 200 || bad "the MAG's charon did not attach"
+check "LMA (optional): no MH drop policy" [ -z "$(mh_policies lma)" ]
+b0=$(inpolblock mag)
+r=$(topo_exec mag "$CLI" $MAG $LMA reg mn1@x :: 1)
+check "a plaintext PBU from the MAG makes a binding (optional)" [ "$(bindings)" -ge 1 ]
+check "  the plaintext PBA was dropped by the MAG's policy ($r)" [ "$r" = no-pba ]
+check "  (MAG XfrmInPolBlock $b0 -> $(inpolblock mag))" [ "$(inpolblock mag)" -gt "$b0" ]
+topo_wait_for "$D/lma.charon.log" "IKE_SA pmip6:$MAG\[[0-9]*\] established" 200
+check "  the LMA's plugin built a config for the MAG inside its range" \
+    in_log lma "pmip6: .*lma.conf: new peer $MAG with the group's settings"
+check "  the LMA's charon initiated to the MAG" \
+    in_log lma "pmip6: initiating 'pmip6:$MAG'"
+check "  IKE_SA from the LMA up, transport mode asked for" sh -c \
+    "grep -q 'IKE_SA pmip6:$MAG\[[0-9]*\] established between $LMA' '$D/lma.charon.log' &&
+     grep -q 'generating IKE_AUTH request 1 \[.* N(USE_TRANSP) .*TSi TSr' '$D/lma.charon.log'"
+check "  the MAG's charon answered with its config for the LMA" \
+    in_log mag "selected peer config 'pmip6:$LMA'"
 
 if [ $fails -ne 0 ]; then
 	for f in lma.log lma.charon.log mag.charon.log mag.listen.log; do
