@@ -717,6 +717,43 @@ START_TEST(ctl_policy)
 }
 END_TEST
 
+START_TEST(ctl_initiate_later)
+{
+	struct in6_addr mag = A("2001:db8:ff::7"), mag2 = A("2001:db8:ff::8");
+
+	plugin_connect();
+	plugin_say("hello 1");
+	plugin_say("synced");
+	/* Asked later: nothing before the delay, once after it, and the
+	 * peer is then wanted (asked again after a down). */
+	ck_assert_int_eq(ipsecctl_initiate_later(C, &mag, 2000), 0);
+	ck_assert_int_eq(ipsecctl_initiate_later(C, &mag, 2000), 0);
+	fake_now += 1900;
+	pump();
+	ck_assert_str_eq(plugin_hear(), "");
+	fake_now += 200;
+	pump();
+	ck_assert_str_eq(plugin_hear(), "initiate 2001:db8:ff::7");
+	ck_assert_str_eq(plugin_hear(), "");
+	ck_assert_int_eq(ipsecctl_find(C, &mag)->wanted, 1);
+	plugin_say("up 2001:db8:ff::7 2001:db8:ff::1 00000003 00000004 "
+	    "tunnel");
+	/* The other side set it up first: no initiate at all. */
+	ck_assert_int_eq(ipsecctl_initiate_later(C, &mag2, 2000), 0);
+	plugin_say("up 2001:db8:ff::8 2001:db8:ff::1 00000001 00000002 "
+	    "tunnel");
+	fake_now += 3000;
+	pump();
+	ck_assert_str_eq(plugin_hear(), "");
+	ck_assert_int_eq(ipsecctl_find(C, &mag2)->wanted, 0);
+	/* Up already: nothing to defer. */
+	ck_assert_int_eq(ipsecctl_initiate_later(C, &mag2, 10), 0);
+	fake_now += 100;
+	pump();
+	ck_assert_str_eq(plugin_hear(), "");
+}
+END_TEST
+
 static Suite *
 ipsec_suite(void)
 {
@@ -747,6 +784,7 @@ ipsec_suite(void)
 	tcase_add_test(tc, ctl_lifecycle);
 	tcase_add_test(tc, ctl_dump);
 	tcase_add_test(tc, ctl_policy);
+	tcase_add_test(tc, ctl_initiate_later);
 	suite_add_tcase(s, tc);
 	return s;
 }

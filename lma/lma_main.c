@@ -246,16 +246,24 @@ tx_flush(struct lma_daemon *d)
  * SA.  The LMA mostly answers through the SA the MAG set up; when it
  * must speak first (a revocation, a heartbeat) and there is none, as
  * with a MAG it knows only by an authorized_mags range, it asks charon
- * for one, and the message's own retransmission goes through it.
+ * for one, and the message's own retransmission goes through it.  It
+ * waits two retry intervals before asking: a MAG whose SA just went
+ * (its charon restarting) sets it up again itself, and both ends
+ * initiating at once would make two.
  */
 static int
 ipsec_may_send(struct lma_daemon *d, const struct in6_addr *dst)
 {
 	static struct log_ratelimit rl = LOG_RATELIMIT_INIT(10000, 10);
 	char s[INET6_ADDRSTRLEN];
+	enum ipsec_mode mode;
 
 	if (d->ipsec == NULL || ipsecctl_is_up(d->ipsec, dst) ||
-	    ipsecctl_may_send(d->ipsec, &d->conf.ipsec, dst))
+	    (mode = ipsec_conf_mode(&d->conf.ipsec, dst)) == IPSEC_MODE_OFF)
+		return 1;
+	(void)ipsecctl_initiate_later(d->ipsec, dst,
+	    2 * d->conf.ipsec.retry_interval);
+	if (mode == IPSEC_MODE_OPTIONAL)
 		return 1;
 	log_rl(&rl, LOG_SUB_IPSEC, LOG_LVL_INFO, "not sending an MH to %s "
 	    "before its IPsec SA is up", addr6_ntop(dst, s));

@@ -83,6 +83,15 @@ check "LMA counted it as unprotected" sh -c "$P6_BIN/ctl/pmip6ctl -s $D/lma.sock
 check "LMA logged the drop" grep -q "did not arrive through its IPsec SA" "$D/lma.log"
 check "no binding changed" sh -c "[ \$($P6_BIN/ctl/pmip6ctl -s $D/lma.sock show bindings | grep -c '^binding') -eq $nb ]"
 
+# And towards the MAG: a plaintext heartbeat request, which a MAG always
+# answers (RFC 5847), is dropped and logged when not through an SA.
+r=$(topo_exec aaa "$P6_BIN/test/pbu_client" 2001:db8:ff::10 2001:db8:ff::2 hb)
+check "MAG1 did not answer a plaintext heartbeat request ($r)" [ "$r" = no-hb ]
+check "MAG1 logged the drop" grep -q "dropped an MH from 2001:db8:ff::10 that did not arrive through its IPsec SA" "$D/mag1.log"
+# Taken in, its answer would have had MAG1 ask for an SA with the sender.
+sleep 0.2
+check "  and asked for no SA with the sender" sh -c "! $P6_BIN/ctl/pmip6ctl -s $D/mag1.sock show peers | grep -q 'peer 2001:db8:ff::10 '"
+
 sleep 0.3
 kill "$tdpid" 2>/dev/null
 wait "$tdpid" 2>/dev/null
@@ -157,8 +166,22 @@ check "  LMA2 holds MN3's binding from MAG1" sh -c \
     "$P6_BIN/ctl/pmip6ctl -s $D/lma2.sock show binding mn3@pmip6.example | grep -q 'mag 2001:db8:ff::2'"
 check "  LMA1 holds no binding for MN3" sh -c \
     "! $P6_BIN/ctl/pmip6ctl -s $D/lma.sock show binding mn3@pmip6.example 2>/dev/null | grep -q 'mag '"
-check "  ping MN3 -> CN2 (behind LMA2) through the tunnel inside IPsec" \
-    topo_exec mn3 ping -6 -c 3 -i 0.2 -W 2 2001:db8:cd::2
+if topo_exec mn3 ping -6 -c 3 -i 0.2 -W 2 2001:db8:cd::2 >"$D/mn3.ping" 2>&1; then
+	ok "  ping MN3 -> CN2 (behind LMA2) through the tunnel inside IPsec"
+else
+	bad "  ping MN3 -> CN2 (behind LMA2) through the tunnel inside IPsec"
+	cat "$D/mn3.ping"
+	for n in mag1 lma2; do
+		echo "== $n"
+		ip -n "$TOPO_TAG-$n" -6 rule
+		ip -n "$TOPO_TAG-$n" -6 route show table all |
+		    grep -v "^local\|^multicast\|fe80\|^anycast\|^ff00"
+	done
+	topo_exec lma2 ip -6 neigh
+	topo_exec cn2 ip -6 route
+	topo_exec mn3 ip -6 route
+	tail -5 "$D/lma2.charon.log"
+fi
 sleep 0.3
 kill "$td2" 2>/dev/null
 wait "$td2" 2>/dev/null
