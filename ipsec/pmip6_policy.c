@@ -110,16 +110,29 @@ entry_create(pmip6_guard_t *g)
 }
 
 static bool
-listed(linked_list_t *list, pmip6_guard_t *g, bool entries)
+installed(private_pmip6_policy_t *this, pmip6_guard_t *g)
 {
 	enumerator_t *enumerator;
-	void *item;
+	entry_t *e;
 	bool found = FALSE;
 
-	enumerator = list->create_enumerator(list);
-	while (!found && enumerator->enumerate(enumerator, &item))
-		found = same_guard(entries ? &((entry_t *)item)->guard :
-						   (pmip6_guard_t *)item, g);
+	enumerator = this->entries->create_enumerator(this->entries);
+	while (!found && enumerator->enumerate(enumerator, &e))
+		found = same_guard(&e->guard, g);
+	enumerator->destroy(enumerator);
+	return found;
+}
+
+static bool
+wanted(linked_list_t *want, pmip6_guard_t *g)
+{
+	enumerator_t *enumerator;
+	pmip6_guard_t *w;
+	bool found = FALSE;
+
+	enumerator = want->create_enumerator(want);
+	while (!found && enumerator->enumerate(enumerator, &w))
+		found = same_guard(w, g);
 	enumerator->destroy(enumerator);
 	return found;
 }
@@ -136,7 +149,7 @@ METHOD(pmip6_policy_t, update, void,
 	/* New ones first: a reload leaves no moment without a drop. */
 	enumerator = want->create_enumerator(want);
 	while (enumerator->enumerate(enumerator, &g)) {
-		if (listed(this->entries, g, TRUE) || (e = entry_create(g)) == NULL)
+		if (installed(this, g) || (e = entry_create(g)) == NULL)
 			continue;
 		if (apply(e, TRUE))
 			this->entries->insert_last(this->entries, e);
@@ -146,7 +159,7 @@ METHOD(pmip6_policy_t, update, void,
 	enumerator->destroy(enumerator);
 	enumerator = this->entries->create_enumerator(this->entries);
 	while (enumerator->enumerate(enumerator, &e)) {
-		if (listed(want, &e->guard, FALSE))
+		if (wanted(want, &e->guard))
 			continue;
 		apply(e, FALSE);
 		this->entries->remove_at(this->entries, enumerator);
