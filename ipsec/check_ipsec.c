@@ -313,10 +313,23 @@ START_TEST(site_lma)
 	sp = ipsec_site_match(&s, AP("2001:db8:fe::77"));
 	ck_assert_ptr_nonnull(sp);
 	ck_assert_uint_eq(sp->remote.len, 64);
-	/* an LMA learns nothing at run time */
+	/* an LMA learns a MAG inside a range, with the range's settings,
+	 * and nothing outside its ranges */
+	sp = ipsec_site_learn(&s, AP("2001:db8:fe::77"));
+	ck_assert_ptr_nonnull(sp);
+	ck_assert_uint_eq(sp->remote.len, 128);
+	ck_assert_int_eq(sp->eff.mode, IPSEC_MODE_REQUIRED);
+	ck_assert_int_eq(sp->eff.child_mode, IPSEC_CHILD_TUNNEL);
+	ck_assert_uint_eq(s.npeers, 4);
+	ck_assert_uint_eq(ipsec_site_match(&s,
+	    AP("2001:db8:fe::77"))->remote.len, 128);
 	ck_assert_ptr_null(ipsec_site_learn(&s,
 	    AP("2001:db8:77::1")));
 	ck_assert_int_eq(errno, EPERM);
+	/* nor a MAG the file turned off */
+	ck_assert_ptr_null(ipsec_site_learn(&s,
+	    AP("2001:db8:ff::3")));
+	ck_assert_uint_eq(s.npeers, 4);
 	ipsec_site_free(&s);
 }
 END_TEST
@@ -352,6 +365,56 @@ START_TEST(site_mag)
 	ck_assert_uint_eq(s.npeers, 0);
 	ck_assert_ptr_null(ipsec_site_learn(&s,
 	    AP("2001:db8:ee::1")));
+	ipsec_site_free(&s);
+}
+END_TEST
+
+START_TEST(site_guards)
+{
+	struct ipsec_guard g[4];
+	struct ipsec_site s;
+	struct conf_err err;
+
+	/* Required in transport mode: everything dropped but ::9, which is
+	 * optional, and ::3, which is off. */
+	ck_assert_int_eq(ipsec_site_load(&s, write_file("lmag.conf",
+	    "address = \"2001:db8:ff::1\";\n"
+	    "authorized_mags = [ \"2001:db8:ff::/64\" ];\n"
+	    "ipsec = { mode = \"required\";\n"
+	    "  peers = ( { address = \"2001:db8:ff::3\"; mode = \"off\"; },\n"
+	    "    { address = \"2001:db8:ff::9\"; mode = \"optional\"; } ); };\n"),
+	    &err), 0);
+	ck_assert_uint_eq(ipsec_site_guards(&s, g, 4), 3);
+	ck_assert_uint_eq(g[0].remote.len, 0);
+	ck_assert_int_eq(g[0].pass, 0);
+	ck_assert(addr6_eq(&g[1].remote.addr, AP("2001:db8:ff::3")));
+	ck_assert_uint_eq(g[1].remote.len, 128);
+	ck_assert_int_eq(g[1].pass, 1);
+	ck_assert(addr6_eq(&g[2].remote.addr, AP("2001:db8:ff::9")));
+	ck_assert_int_eq(g[2].pass, 1);
+	/* too little room: the count still tells */
+	ck_assert_uint_eq(ipsec_site_guards(&s, g, 1), 3);
+	ipsec_site_free(&s);
+
+	/* Tunnel mode (kernel-libipsec): none. */
+	ck_assert_int_eq(ipsec_site_load(&s, write_file("lmat.conf",
+	    "address = \"2001:db8:ff::1\";\n"
+	    "authorized_mags = [ \"2001:db8:ff::/64\" ];\n"
+	    "ipsec = { mode = \"required\"; child_mode = \"tunnel\"; };\n"),
+	    &err), 0);
+	ck_assert_uint_eq(ipsec_site_guards(&s, g, 4), 0);
+	ipsec_site_free(&s);
+
+	/* Optional group, one required transport-mode peer: it alone. */
+	ck_assert_int_eq(ipsec_site_load(&s, write_file("mago.conf",
+	    "address = \"2001:db8:ff::2\";\nlma = \"2001:db8:ff::1\";\n"
+	    "ipsec = { mode = \"optional\";\n"
+	    "  peers = ( { address = \"2001:db8:ff::5\"; mode = \"required\"; }"
+	    " ); };\n"), &err), 0);
+	ck_assert_uint_eq(ipsec_site_guards(&s, g, 4), 1);
+	ck_assert(addr6_eq(&g[0].remote.addr, AP("2001:db8:ff::5")));
+	ck_assert_uint_eq(g[0].remote.len, 128);
+	ck_assert_int_eq(g[0].pass, 0);
 	ipsec_site_free(&s);
 }
 END_TEST
@@ -654,6 +717,43 @@ START_TEST(ctl_policy)
 }
 END_TEST
 
+START_TEST(ctl_initiate_later)
+{
+	struct in6_addr mag = A("2001:db8:ff::7"), mag2 = A("2001:db8:ff::8");
+
+	plugin_connect();
+	plugin_say("hello 1");
+	plugin_say("synced");
+	/* Asked later: nothing before the delay, once after it, and the
+	 * peer is then wanted (asked again after a down). */
+	ck_assert_int_eq(ipsecctl_initiate_later(C, &mag, 2000), 0);
+	ck_assert_int_eq(ipsecctl_initiate_later(C, &mag, 2000), 0);
+	fake_now += 1900;
+	pump();
+	ck_assert_str_eq(plugin_hear(), "");
+	fake_now += 200;
+	pump();
+	ck_assert_str_eq(plugin_hear(), "initiate 2001:db8:ff::7");
+	ck_assert_str_eq(plugin_hear(), "");
+	ck_assert_int_eq(ipsecctl_find(C, &mag)->wanted, 1);
+	plugin_say("up 2001:db8:ff::7 2001:db8:ff::1 00000003 00000004 "
+	    "tunnel");
+	/* The other side set it up first: no initiate at all. */
+	ck_assert_int_eq(ipsecctl_initiate_later(C, &mag2, 2000), 0);
+	plugin_say("up 2001:db8:ff::8 2001:db8:ff::1 00000001 00000002 "
+	    "tunnel");
+	fake_now += 3000;
+	pump();
+	ck_assert_str_eq(plugin_hear(), "");
+	ck_assert_int_eq(ipsecctl_find(C, &mag2)->wanted, 0);
+	/* Up already: nothing to defer. */
+	ck_assert_int_eq(ipsecctl_initiate_later(C, &mag2, 10), 0);
+	fake_now += 100;
+	pump();
+	ck_assert_str_eq(plugin_hear(), "");
+}
+END_TEST
+
 static Suite *
 ipsec_suite(void)
 {
@@ -676,6 +776,7 @@ ipsec_suite(void)
 	tcase_add_test(tc, site_lma);
 	tcase_add_test(tc, site_mag);
 	tcase_add_test(tc, site_refusals);
+	tcase_add_test(tc, site_guards);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("ctl");
@@ -683,6 +784,7 @@ ipsec_suite(void)
 	tcase_add_test(tc, ctl_lifecycle);
 	tcase_add_test(tc, ctl_dump);
 	tcase_add_test(tc, ctl_policy);
+	tcase_add_test(tc, ctl_initiate_later);
 	suite_add_tcase(s, tc);
 	return s;
 }

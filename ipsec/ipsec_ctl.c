@@ -38,6 +38,7 @@ struct peer {
 	struct ipsecctl		*c;
 	struct timer		 retry;
 	int			 attempt;	/* initiated, not up since */
+	int			 deferred;	/* retry is ipsecctl_initiate_later's */
 	int			 seen;		/* named in the current dump */
 	struct peer		*next;		/* hash chain */
 };
@@ -153,6 +154,11 @@ retry_fired(struct timer *t, void *ctx)
 	struct peer *p = ctx;
 
 	(void)t;
+	if (p->deferred) {
+		p->deferred = 0;
+		if (!p->sa.up)
+			p->sa.wanted = 1;
+	}
 	if (p->sa.wanted && !p->sa.up && p->c->attached)
 		send_initiate(p);
 }
@@ -238,6 +244,7 @@ on_up(struct ipsecctl *c, const struct ipsec_msg *m)
 	p->sa.tunnel = m->tunnel;
 	p->sa.failures = 0;
 	p->attempt = 0;
+	p->deferred = 0;
 	timer_cancel(c->loop, &p->retry);
 	if (!changed)
 		return;
@@ -373,6 +380,7 @@ detach(struct ipsecctl *c, const char *why)
 		for (p = c->buckets[i]; p != NULL; p = p->next) {
 			timer_cancel(c->loop, &p->retry);
 			p->attempt = 0;
+			p->deferred = 0;
 			if (p->sa.up)
 				set_down(p);
 		}
@@ -520,6 +528,24 @@ ipsecctl_initiate(struct ipsecctl *c, const struct in6_addr *peer)
 	return 0;
 }
 
+int
+ipsecctl_initiate_later(struct ipsecctl *c, const struct in6_addr *peer,
+    uint64_t delay_ms)
+{
+	struct peer *p;
+
+	if ((p = peer_get(c, peer)) == NULL) {
+		errno = ENOMEM;
+		return -1;
+	}
+	/* Wanted already, or a deferral running: nothing to add. */
+	if (p->sa.up || p->sa.wanted || timer_pending(&p->retry))
+		return 0;
+	p->deferred = 1;
+	(void)timer_arm(c->loop, &p->retry, delay_ms);
+	return 0;
+}
+
 void
 ipsecctl_release(struct ipsecctl *c, const struct in6_addr *peer)
 {
@@ -527,6 +553,7 @@ ipsecctl_release(struct ipsecctl *c, const struct in6_addr *peer)
 
 	if ((p = peer_find(c, peer)) == NULL)
 		return;
+	p->deferred = 0;
 	p->sa.wanted = 0;
 	p->attempt = 0;
 	timer_cancel(c->loop, &p->retry);

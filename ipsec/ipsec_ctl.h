@@ -71,6 +71,14 @@ void		 ipsecctl_close(struct ipsecctl *c);
  */
 int		 ipsecctl_initiate(struct ipsecctl *c,
 		    const struct in6_addr *peer);
+/*
+ * Want an SA with peer unless another party sets one up first: if it is
+ * still down after delay_ms, as ipsecctl_initiate().  For the side that
+ * is normally the responder (an LMA), so that it does not race a MAG
+ * re-establishing its SA into two.  0, or -1 (ENOMEM).
+ */
+int		 ipsecctl_initiate_later(struct ipsecctl *c,
+		    const struct in6_addr *peer, uint64_t delay_ms);
 /* Stop asking for peer; an SA that is up stays up. */
 void		 ipsecctl_release(struct ipsecctl *c,
 		    const struct in6_addr *peer);

@@ -216,7 +216,9 @@ ipsec_site_learn(struct ipsec_site *s, const struct in6_addr *a)
 
 	if (m != NULL && m->remote.len == 128)
 		return m;
-	if (s->role != IPSEC_ROLE_MAG ||
+	/* A MAG goes to whichever LMA RADIUS names (RFC 6572); an LMA
+	 * speaks first only to MAGs its authorized_mags let in. */
+	if ((s->role == IPSEC_ROLE_LMA && m == NULL) ||
 	    ipsec_conf_mode(&s->conf, a) == IPSEC_MODE_OFF) {
 		errno = EPERM;
 		return NULL;
@@ -224,4 +226,51 @@ ipsec_site_learn(struct ipsec_site *s, const struct in6_addr *a)
 	if ((m = add_peer(s, &p)) == NULL)
 		errno = ENOMEM;
 	return m;
+}
+
+static void
+put_guard(struct ipsec_guard *out, size_t max, size_t *n,
+    const struct prefix6 *remote, int pass)
+{
+	if (*n < max) {
+		out[*n].remote = *remote;
+		out[*n].pass = pass;
+	}
+	(*n)++;
+}
+
+static int
+guarded(const struct ipsec_peer *p)
+{
+	return p->mode == IPSEC_MODE_REQUIRED &&
+	    p->child_mode == IPSEC_CHILD_TRANSPORT;
+}
+
+size_t
+ipsec_site_guards(const struct ipsec_site *s, struct ipsec_guard *out,
+    size_t max)
+{
+	const struct ipsec_peer_conf *pc = s->conf.peers.v;
+	struct prefix6 p = { .len = 0 };
+	struct ipsec_peer eff;
+	size_t i, n = 0;
+
+	if (s->conf.mode == IPSEC_MODE_REQUIRED &&
+	    s->conf.child_mode == IPSEC_CHILD_TRANSPORT) {
+		put_guard(out, max, &n, &p, 0);
+		/* Off peers are in no SA, so only the listing names them. */
+		p.len = 128;
+		for (i = 0; i < s->conf.peers.n; i++) {
+			ipsec_conf_peer(&s->conf, &pc[i].address, &eff);
+			if (eff.mode == IPSEC_MODE_REQUIRED)
+				continue;
+			p.addr = pc[i].address;
+			put_guard(out, max, &n, &p, 1);
+		}
+		return n;
+	}
+	for (i = 0; i < s->npeers; i++)
+		if (guarded(&s->peers[i].eff))
+			put_guard(out, max, &n, &s->peers[i].remote, 0);
+	return n;
 }

@@ -61,12 +61,36 @@ void		 ipsec_site_free(struct ipsec_site *s);
 const struct ipsec_site_peer *ipsec_site_match(const struct ipsec_site *s,
 		    const struct in6_addr *a);
 /*
- * A MAG may learn an LMA at run time (RADIUS, RFC 6572): add it with
- * the group's settings.  The new peer, or NULL (errno EPERM: an LMA
- * site or mode off; ENOMEM).  An existing /128 peer is returned as is.
+ * A peer to initiate to, learnt at run time: a MAG's LMA named by
+ * RADIUS (RFC 6572), or an LMA's MAG inside an authorized_mags range
+ * (to send it a revocation or heartbeat).  It gets the group's settings.
+ * The new peer, or NULL (errno EPERM: an LMA's address outside its
+ * ranges, or mode off; ENOMEM).  An existing /128 peer is returned as is.
  */
 const struct ipsec_site_peer *ipsec_site_learn(struct ipsec_site *s,
 		    const struct in6_addr *a);
 const char	*ipsec_role_name(enum ipsec_role role);
+
+/*
+ * RFC 5213 section 4 with kernel ESP (transport mode): inbound MH to our
+ * address that no SA protected must not reach the daemon, so the plugin
+ * has the kernel drop it, below the priority of every SA's own policy.
+ * A group that is required in transport mode guards everything (::/0)
+ * and lets the listed peers that are not required through; otherwise
+ * each required transport-mode peer (or range) is guarded alone.
+ * Tunnel mode (kernel-libipsec) gets none: there the daemon checks the
+ * arrival interface instead.
+ */
+struct ipsec_guard {
+	struct prefix6		 remote;	/* senders it applies to */
+	int			 pass;		/* 1 let through, 0 drop */
+};
+
+/*
+ * The guards s wants, the first max of them in out; returns how many
+ * there are (more than max: call again with room for all).
+ */
+size_t		 ipsec_site_guards(const struct ipsec_site *s,
+		    struct ipsec_guard *out, size_t max);
 
 #endif /* PMIP6_IPSEC_SITE_H */

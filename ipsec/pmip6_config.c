@@ -584,7 +584,10 @@ METHOD(backend_t, get_peer_cfg_by_name, peer_cfg_t *,
 	return found;
 }
 
-/* A MAG learns a peer at run time: config and key for it. */
+/*
+ * A peer learnt at run time (ipsec_site_learn: a MAG's LMA from RADIUS,
+ * an LMA's MAG inside a range): config and key for it.
+ */
 static void
 learn(private_pmip6_config_t *this, const struct in6_addr *a)
 {
@@ -664,6 +667,48 @@ METHOD(pmip6_config_t, route, bool,
 	return best_site != NULL;
 }
 
+/* Guards of one site into list. */
+static void
+site_guards(site_t *s, linked_list_t *list)
+{
+	struct ipsec_guard *g;
+	pmip6_guard_t *pg;
+	size_t i, n;
+
+	n = ipsec_site_guards(s->site, NULL, 0);
+	if (n == 0)
+		return;
+	if ((g = calloc(n, sizeof(*g))) == NULL)
+		return;
+	n = ipsec_site_guards(s->site, g, n);
+	for (i = 0; i < n; i++) {
+		INIT(pg,
+			.local = s->site->local,
+			.remote = g[i].remote,
+			.pass = g[i].pass,
+		);
+		list->insert_last(list, pg);
+	}
+	free(g);
+}
+
+METHOD(pmip6_config_t, get_guards, linked_list_t *,
+	private_pmip6_config_t *this)
+{
+	enumerator_t *enumerator;
+	linked_list_t *list;
+	site_t *s;
+
+	list = linked_list_create();
+	this->lock->read_lock(this->lock);
+	enumerator = this->cur->sites->create_enumerator(this->cur->sites);
+	while (enumerator->enumerate(enumerator, &s))
+		site_guards(s, list);
+	enumerator->destroy(enumerator);
+	this->lock->unlock(this->lock);
+	return list;
+}
+
 METHOD(pmip6_config_t, get_sockets, linked_list_t *,
 	private_pmip6_config_t *this)
 {
@@ -718,6 +763,7 @@ pmip6_config_create(void)
 			.reload = _reload,
 			.get_initiable = _get_initiable,
 			.route = _route,
+			.get_guards = _get_guards,
 			.get_sockets = _get_sockets,
 			.destroy = _destroy,
 		},

@@ -13,10 +13,21 @@
 #include <collections/linked_list.h>
 #include <networking/host.h>
 
+#include "addr.h"
+
 /** Prefix of the names of every config this plugin serves. */
 #define PMIP6_CFG_PREFIX "pmip6:"
 
 typedef struct pmip6_config_t pmip6_config_t;
+
+/**
+ * A guard (ipsec_site.h) with the site address it protects.
+ */
+typedef struct {
+	struct in6_addr local;
+	struct prefix6 remote;
+	bool pass;
+} pmip6_guard_t;
 
 struct pmip6_config_t {
 
@@ -33,8 +44,9 @@ struct pmip6_config_t {
 	bool (*reload)(pmip6_config_t *this);
 
 	/**
-	 * The config to initiate an SA with peer from.  A MAG site learns a
-	 * peer it has no config for (an LMA named by RADIUS).
+	 * The config to initiate an SA with peer from.  A site learns a
+	 * peer it has no /128 config for: a MAG an LMA named by RADIUS, an
+	 * LMA a MAG inside one of its authorized_mags ranges.
 	 *
 	 * @param peer	remote address
 	 * @return		peer_cfg (a reference), or NULL
@@ -51,6 +63,13 @@ struct pmip6_config_t {
 	 */
 	bool (*route)(pmip6_config_t *this, host_t *peer, char *path,
 				  size_t len);
+
+	/**
+	 * The inbound MH policies every site asks for (ipsec_site_guards()).
+	 *
+	 * @return		list of pmip6_guard_t, to destroy_function(free)
+	 */
+	linked_list_t *(*get_guards)(pmip6_config_t *this);
 
 	/**
 	 * Daemon socket paths of every site.

@@ -1,7 +1,8 @@
 /*
  * pmip6_plugin.c: the plugin object: wires the backend (pmip6_config),
- * the bus listener (pmip6_listener) and the daemon connections
- * (pmip6_socket) together, and carries out the daemons' commands.
+ * the bus listener (pmip6_listener), the daemon connections
+ * (pmip6_socket) and the inbound MH policies (pmip6_policy) together,
+ * and carries out the daemons' commands.
  *
  * It decides nothing about PMIPv6: which peer needs an SA, and what to
  * do while there is none, is the daemons' business.  Here a command is
@@ -13,6 +14,7 @@
 #include "pmip6_config.h"
 #include "pmip6_listener.h"
 #include "pmip6_plugin.h"
+#include "pmip6_policy.h"
 #include "pmip6_socket.h"
 
 typedef struct private_pmip6_plugin_t private_pmip6_plugin_t;
@@ -22,6 +24,7 @@ struct private_pmip6_plugin_t {
 	pmip6_config_t *config;
 	pmip6_socket_t *socket;
 	pmip6_listener_t *listener;
+	pmip6_policy_t *policy;
 };
 
 static void
@@ -152,9 +155,13 @@ register_pmip6(plugin_t *plugin, plugin_feature_t *feature, bool reg,
 		charon->backends->add_backend(charon->backends,
 									  &this->config->backend);
 		charon->bus->add_listener(charon->bus, &this->listener->listener);
+		this->policy = pmip6_policy_create(this->config);
 		connect_daemons(this);
 		return TRUE;
 	}
+	/* Unloaded before the kernel backend, which still removes them. */
+	this->policy->destroy(this->policy);
+	this->policy = NULL;
 	charon->bus->remove_listener(charon->bus, &this->listener->listener);
 	charon->backends->remove_backend(charon->backends,
 									 &this->config->backend);
@@ -197,6 +204,7 @@ METHOD(plugin_t, reload, bool,
 	if (this->config == NULL)
 		return FALSE;
 	this->config->reload(this->config);
+	this->policy->update(this->policy);
 	connect_daemons(this);
 	return TRUE;
 }

@@ -241,6 +241,36 @@ tx_flush(struct lma_daemon *d)
 	d->n_tx = 0;
 }
 
+/*
+ * RFC 5213 4: nothing goes to a MAG whose ipsec is required without its
+ * SA.  The LMA mostly answers through the SA the MAG set up; when it
+ * must speak first (a revocation, a heartbeat) and there is none, as
+ * with a MAG it knows only by an authorized_mags range, it asks charon
+ * for one, and the message's own retransmission goes through it.  It
+ * waits two retry intervals before asking: a MAG whose SA just went
+ * (its charon restarting) sets it up again itself, and both ends
+ * initiating at once would make two.
+ */
+static int
+ipsec_may_send(struct lma_daemon *d, const struct in6_addr *dst)
+{
+	static struct log_ratelimit rl = LOG_RATELIMIT_INIT(10000, 10);
+	char s[INET6_ADDRSTRLEN];
+	enum ipsec_mode mode;
+
+	if (d->ipsec == NULL || ipsecctl_is_up(d->ipsec, dst) ||
+	    (mode = ipsec_conf_mode(&d->conf.ipsec, dst)) == IPSEC_MODE_OFF)
+		return 1;
+	(void)ipsecctl_initiate_later(d->ipsec, dst,
+	    2 * d->conf.ipsec.retry_interval);
+	if (mode == IPSEC_MODE_OPTIONAL)
+		return 1;
+	log_rl(&rl, LOG_SUB_IPSEC, LOG_LVL_INFO, "not sending an MH to %s "
+	    "before its IPsec SA is up", addr6_ntop(dst, s));
+	errno = EAGAIN;
+	return 0;
+}
+
 static int
 mh_send_cb(void *ctx, const struct in6_addr *src, const struct in6_addr *dst,
     const uint8_t *mh, size_t len)
@@ -250,6 +280,8 @@ mh_send_cb(void *ctx, const struct in6_addr *src, const struct in6_addr *dst,
 	char s[INET6_ADDRSTRLEN];
 	struct mh_dgram *g;
 
+	if (!ipsec_may_send(d, dst))
+		return -1;
 	if (d->bursting) {
 		if (d->n_tx == TX_SLOTS)
 			tx_flush(d);
@@ -327,21 +359,20 @@ resync_peer(struct lma_daemon *d, const struct in6_addr *peer)
 		log_info(LOG_SUB_DP, "%u routes through the new SA", n);
 }
 
+/*
+ * libipsecctl logs every event itself; what is left here is the LMA's
+ * policy on them.  An SA the LMA asked for to reach a MAG (mh_send_cb)
+ * is not wanted beyond that: the MAG keeps its own SA up.
+ */
 static void
 ipsec_event(enum ipsecctl_event ev, const struct ipsecctl_sa *sa, void *ctx)
 {
 	struct lma_daemon *d = ctx;
-	char s[INET6_ADDRSTRLEN];
 
-	if (sa != NULL && ev == IPSECCTL_UP)
+	if (sa != NULL && ev == IPSECCTL_UP) {
+		ipsecctl_release(d->ipsec, &sa->peer);
 		resync_peer(d, &sa->peer);
-	if (sa == NULL)
-		log_info(LOG_SUB_IPSEC, "charon %s", ipsecctl_event_name(ev));
-	else
-		log_info(LOG_SUB_IPSEC, "SA with %s %s%s%s",
-		    addr6_ntop(&sa->peer, s), ipsecctl_event_name(ev),
-		    ev == IPSECCTL_FAIL ? ": " : "",
-		    ev == IPSECCTL_FAIL ? sa->reason : "");
+	}
 }
 
 static void

@@ -354,6 +354,28 @@ io_send(void *ctx, const struct in6_addr *dst, const uint8_t *mh, size_t len)
 	return 0;
 }
 
+/*
+ * RFC 5213 4, the MAG's side: a PBA, revocation or heartbeat from an LMA
+ * whose ipsec is required counts only if it came through the SA
+ * (kernel-libipsec: on its TUN device; kernel ESP: the plugin's inbound
+ * policy already dropped the rest).
+ */
+static int
+ipsec_ok(struct mag_daemon *d, const struct mh_rxinfo *ri)
+{
+	static struct log_ratelimit rl = LOG_RATELIMIT_INIT(10000, 10);
+	char s[INET6_ADDRSTRLEN];
+
+	if (d->ipsec == NULL ||
+	    ipsecctl_rx_allowed(d->ipsec, &d->conf.ipsec, &ri->src,
+	    ri->ifindex))
+		return 1;
+	log_rl(&rl, LOG_SUB_IPSEC, LOG_LVL_WARN, "dropped an MH from %s "
+	    "that did not arrive through its IPsec SA",
+	    addr6_ntop(&ri->src, s));
+	return 0;
+}
+
 static void
 mh_readable(int fd, uint32_t ev, void *ctx)
 {
@@ -374,7 +396,8 @@ mh_readable(int fd, uint32_t ev, void *ctx)
 			d->mag.stats.rx_malformed++;
 			continue;
 		}
-		if (!IN6_ARE_ADDR_EQUAL(&ri.dst, &d->conf.address))
+		if (!IN6_ARE_ADDR_EQUAL(&ri.dst, &d->conf.address) ||
+		    !ipsec_ok(d, &ri))
 			continue;
 		mag_input(&d->mag, buf, (size_t)n, &ri.src);
 	}
@@ -401,20 +424,16 @@ resync_one(struct mag *m, struct mag_mn *mn, void *ctx)
 		    (int)mn->b.mnid_len, (const char *)mn->b.mnid);
 }
 
+/*
+ * libipsecctl logs every event itself; what is left here is the MAG's
+ * policy on them.
+ */
 static void
 ipsec_event(enum ipsecctl_event ev, const struct ipsecctl_sa *sa, void *ctx)
 {
 	struct mag_daemon *d = ctx;
-	char s[INET6_ADDRSTRLEN];
 
-	if (sa == NULL) {
-		log_info(LOG_SUB_IPSEC, "charon %s", ipsecctl_event_name(ev));
-		return;
-	}
-	log_info(LOG_SUB_IPSEC, "SA with %s %s%s%s", addr6_ntop(&sa->peer, s),
-	    ipsecctl_event_name(ev), ev == IPSECCTL_FAIL ? ": " : "",
-	    ev == IPSECCTL_FAIL ? sa->reason : "");
-	if (ev == IPSECCTL_UP) {
+	if (sa != NULL && ev == IPSECCTL_UP) {
 		/* A new TUN device with kernel-libipsec: the kernel dropped
 		 * the tunnel routes through the old one.  Tear down and set
 		 * up again, all first down so the tunnel itself is redone. */

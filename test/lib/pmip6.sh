@@ -128,6 +128,21 @@ DEFAULT  Auth-Type := Reject
 USERS
 }
 
+# p6_radius_home FILE N LMA: a profile for MN N naming LMA as its home
+# LMA (PMIP6-Home-LMA-IPv6-Address), put first in the users file so it
+# wins over one p6_radius_users wrote for the same MN.
+p6_radius_home() {
+	mac=$(p6_mac "$2" | tr ':a-f' '-A-F')
+	{ cat <<USERS
+$mac  Auth-Type := Accept
+	Mobile-Node-Identifier = "mn$2@pmip6.example",
+	PMIP6-Home-LMA-IPv6-Address = $3,
+	Session-Timeout = 3600
+
+USERS
+	  cat "$1"; } >"$1.new" && mv "$1.new" "$1"
+}
+
 # p6_lma_conf FILE: the LMA's configuration for this topology.
 p6_lma_conf() {
 	cat >"$1" <<CONF
@@ -174,6 +189,7 @@ charon {
 		charon {
 			path = $TOPO_DIR/$1.charon.log
 			default = 1
+			flush_line = yes
 		}
 	}
 	plugins {
@@ -262,6 +278,45 @@ p6_start_mag() {
 	topo_wait_for "$TOPO_DIR/mag$1.log" "started on" 200 || return 1
 	if [ "$P6_IPSEC" = 1 ] && eval "[ -z \"\${P6_CHARON_mag$1:-}\" ]"; then
 		p6_start_charon "mag$1"
+	fi
+}
+
+# p6_start_lma2 [POOL]: a second LMA, lma2 (2001:db8:ff::5) on the core
+# bridge, with a pool of its own (default 2001:db8:1c0::/44), control
+# socket lma2.sock, a correspondent node cn2 (2001:db8:cd::2) behind it
+# and, with IPsec, its own charon: the home of MNs
+# whose RADIUS profile names it (p6_radius_home).  No file of the MAGs
+# names it.
+p6_start_lma2() {
+	topo_ns lma2 || return 1
+	topo_link lma2 eth0 core lma2 || return 1
+	topo_port core br0 lma2
+	topo_addr lma2 eth0 2001:db8:ff::5/64
+	# Its own correspondent node, cn2 (2001:db8:cd::2): the MNs it
+	# serves reach the world through it, not through LMA1.
+	topo_ns cn2 || return 1
+	topo_link lma2 cn0 cn2 eth0 || return 1
+	topo_addr lma2 cn0 2001:db8:cd::1/64
+	topo_addr cn2 eth0 2001:db8:cd::2/64
+	topo_exec cn2 ip -6 route add default via 2001:db8:cd::1
+	cat >"$TOPO_DIR/lma2.conf" <<CONF
+address = "2001:db8:ff::5";
+hnp_pools = [ "${1:-2001:db8:1c0::/44}" ];
+authorized_mags = [ "2001:db8:ff::/64" ];
+MinDelayBeforeBCEDelete = ${P6_MINDELAY:-1000};
+HEARTBEAT_INTERVAL = ${P6_HB:-5};
+dataplane = "seg6";
+control_socket = "$TOPO_DIR/lma2.sock";
+restart_counter_file = "$TOPO_DIR/lma2.restart";
+log_level = "${P6_LOGLEVEL:-info}";
+CONF
+	p6_ipsec_group lma2 >>"$TOPO_DIR/lma2.conf"
+	topo_bg lma2 "$TOPO_DIR/lma2.log" "$P6_BIN/lma/pmip6-lma" -d \
+	    -c "$TOPO_DIR/lma2.conf" -p "$TOPO_DIR/lma2.pid"
+	P6_LMA2_PID=$TOPO_LAST_PID
+	topo_wait_for "$TOPO_DIR/lma2.log" "started on" 200 || return 1
+	if [ "$P6_IPSEC" = 1 ] && [ -z "${P6_CHARON_lma2:-}" ]; then
+		p6_start_charon lma2
 	fi
 }
 
