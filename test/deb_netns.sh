@@ -10,6 +10,8 @@
 # load the installed plugin through the installed snippet and read the
 # installed daemons' files, and a charon started the way the other tests
 # start theirs (their own strongswan.conf) must not notice any of it.
+# With an ipsec group added to both files, a charon in each namespace
+# brings up the SA between the MAG and the LMA that both daemons report.
 #
 # The plugin is built against PMIP6_STRONGSWAN_SRC (make check passes
 # the build's --with-strongswan-src), else debian/rules fetches it.
@@ -436,6 +438,84 @@ if [ "$radius" = 1 ]; then
 else
 	echo "skip - no freeradius: the samples are not run together"
 fi
+
+# IPsec for the signaling (RFC 5213 section 4) through the installed
+# plugin: both files get an ipsec group, the daemons restart, and a
+# charon per namespace (the stock strongswan.conf again, with
+# kernel-libipsec in front as the other tests use it: userspace ESP in
+# tunnel mode) brings up an SA between the MAG and the LMA, which both
+# daemons report.  Each charon is pointed at its own node's file: here
+# both live in the same /etc/pmip6.
+(umask 077 && echo "pmip6-deb-psk-$$" >"$W/ipsec.psk")
+for r in lma mag; do
+	cat >>"/etc/pmip6/$r.conf" <<CONF
+
+ipsec = {
+	mode = "optional";
+	child_mode = "tunnel";
+	psk_file = "$W/ipsec.psk";
+	socket = "$W/$r.ipsec.sock";
+	retry_interval = 1000;
+};
+CONF
+	out=$(initd "$r" restart 2>&1)
+	check "init.d/pmip6-$r restart with an ipsec group ($out)" \
+	    test $? -eq 0
+	cat >"$W/$r.ike.conf" <<CONF
+include /etc/strongswan.conf
+charon {
+	filelog {
+		deb {
+			path = $W/$r.ike.log
+			default = 1
+			flush_line = yes
+		}
+	}
+	plugins {
+		pmip6 {
+			config = /etc/pmip6/$r.conf
+		}
+		kernel-libipsec {
+			load = 10
+			allow_peer_ts = yes
+		}
+		kernel-netlink {
+			fwmark = !0x42
+		}
+		socket-default {
+			fwmark = 0x42
+		}
+	}
+}
+CONF
+done
+start_charon lma "$W/lma.ike.conf"
+lma_charon=$charon_pid
+start_charon mag "$W/mag.ike.conf"
+sa_up() {	# sa_up SOCKET PEER: the daemon reports its SA with PEER up
+	pmip6ctl -s "$1" show peers 2>/dev/null |
+	    grep -q "^peer $2 .*ipsec up-tunnel"
+}
+i=0
+until sa_up /run/pmip6/mag.sock 2001:db8:ff::1 &&
+    sa_up /run/pmip6/lma.sock 2001:db8:ff::2 || [ "$i" -ge 300 ]; do
+	sleep 0.05
+	i=$((i + 1))
+done
+check "the MAG reports its SA with the LMA up" \
+    sa_up /run/pmip6/mag.sock 2001:db8:ff::1
+check "the LMA reports its SA with the MAG up" \
+    sa_up /run/pmip6/lma.sock 2001:db8:ff::2
+if ! sa_up /run/pmip6/mag.sock 2001:db8:ff::1; then
+	pmip6ctl -s /run/pmip6/mag.sock show peers
+	tail -n 20 "$W/mag.ike.log" "$W/lma.ike.log"
+fi
+check "charon says the plugin read /etc/pmip6/mag.conf with its group" \
+    grep -q "pmip6: /etc/pmip6/mag.conf: mag 2001:db8:ff::2, ipsec optional, 1 peer" \
+    "$W/mag.ike.log"
+stop_charon
+charon_pid=$lma_charon
+stop_charon
 
 # 4. Stop: processes, pid files and sockets gone.
 for r in lma mag; do
