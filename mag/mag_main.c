@@ -465,6 +465,7 @@ on_hup(int signo, void *ctx)
 {
 	struct mag_daemon *d = ctx;
 	struct mag_conf nc;
+	struct mag_profiles ix;
 	struct conf_err err;
 	char buf[1024];
 
@@ -472,6 +473,11 @@ on_hup(int signo, void *ctx)
 	if (mag_conf_load(&nc, d->conf_path, &err) == -1) {
 		log_warnx(LOG_SUB_CONF, "reload refused: %s",
 		    conf_strerror(&err, buf, sizeof(buf)));
+		return;
+	}
+	if (mag_profiles_build(&ix, &nc.profiles, d->mag.mac_seed) == -1) {
+		log_warnx(LOG_SUB_CONF, "reload refused: out of memory");
+		mag_conf_release(&nc);
 		return;
 	}
 	/* Timers, RA knobs and static profiles apply at once; interfaces,
@@ -486,6 +492,8 @@ on_hup(int signo, void *ctx)
 	mag_conf_release(&d->conf);
 	d->conf = nc;
 	d->mag.conf = nc;
+	mag_profiles_free(&d->mag.profiles);
+	d->mag.profiles = ix;
 	d->mag.hb.missing_allowed = (uint32_t)nc.MISSING_HEARTBEATS_ALLOWED;
 	log_init("pmip6-mag", d->fg, (enum log_level)nc.log_level);
 	log_info(LOG_SUB_CONF, "configuration reloaded from %s",
