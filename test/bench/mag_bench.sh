@@ -20,7 +20,8 @@
 # threaded and quiet (RADIUS_DEBUG=0) for all of them, answering any
 # 02-00-01-* MAC with an MN identifier and the LMA, the LMA assigning
 # the prefix.  In static mode the MAG's profiles table lists the N MACs
-# (the schema takes at most 4096: larger runs are cut to that), again with LMA-assigned prefixes.
+# (the schema takes at most 16384: larger runs are cut to that), again
+# with LMA-assigned prefixes.
 # pmip6-mag runs on CPU 0, everything else on CPU 1 when there are two.
 # MAG_BENCH_PERF=DIR records pmip6-mag with perf during each run, into
 # DIR/perf.MODE.N.data.  MAG_BENCH_WORKERS sets the MAG's RADIUS
@@ -185,9 +186,9 @@ for mode in $modes; do
 		*@*) rate=${run#*@} ;;
 		*/*) window=${run#*/} ;;
 		esac
-		if [ "$mode" = static ] && [ "$cnt" -gt 4096 ]; then
-			echo "# static: N=$cnt cut to 4096 (the most profiles holds)"
-			cnt=4096
+		if [ "$mode" = static ] && [ "$cnt" -gt 16384 ]; then
+			echo "# static: N=$cnt cut to 16384 (the most profiles holds)"
+			cnt=16384
 		fi
 		lma_conf "$cnt"
 		mag_conf "$mode" "$cnt" "$first"
@@ -225,7 +226,11 @@ for mode in $modes; do
 			wait "$ppid"
 		fi
 		echo "# MAG routes: $(ip -n "$TOPO_TAG-mag1" -6 route show \
-		    table all proto 213 2>/dev/null | grep -c 2001:db8:1)," \
+		    table all proto 213 2>/dev/null | grep -c '^2001:db8:1')" \
+		    "down, $(ip -n "$TOPO_TAG-mag1" -6 route show table all \
+		    proto 213 2>/dev/null | grep -c '^default from 2001:db8:1')" \
+		    "up; MAG rules: $(ip -n "$TOPO_TAG-mag1" -6 rule show \
+		    2>/dev/null | grep -c 'proto 213');" \
 		    "LMA routes: $(ip -n "$TOPO_TAG-lma" -6 route show \
 		    table all proto 213 2>/dev/null | grep -c 2001:db8:1)"
 		echo "# socket drops: MH on LMA $(raw6_drops lma), MH on MAG" \
