@@ -2,7 +2,8 @@
  * dp.c: the generic half of the data plane above the backends: request
  * queue, reference counts per peer, per access interface and per
  * decapsulation address, the MAG's uplink table slots, dp_commit() and
- * the life cycle (open, flush, close).  dp_exec.c turns the queue into netlink messages.
+ * the life cycle (open, flush, close).  dp_exec.c turns the queue into
+ * netlink messages.
  *
  * Bookkeeping is done when a request is queued, so a batch can hold a
  * tunnel's creation and the routes that use it; kernel state is only

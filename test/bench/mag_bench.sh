@@ -25,7 +25,8 @@
 # pmip6-mag runs on CPU 0, everything else on CPU 1 when there are two.
 # MAG_BENCH_PERF=DIR records pmip6-mag with perf during each run, into
 # DIR/perf.MODE.N.data.  MAG_BENCH_WORKERS sets the MAG's RADIUS
-# workers (default 8).
+# workers (default 8).  MAG_BENCH_LOGS=DIR keeps each run's daemon logs
+# there.
 # Prints frame_inject's lines; never judges them.
 set -u
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -238,6 +239,10 @@ for mode in $modes; do
 		grep -i "warn\|err\|fail\|drop" "$D/mag1.log" | head -5
 		stop "$mpid"
 		stop "$lpid"
+		if [ -n "${MAG_BENCH_LOGS:-}" ]; then
+			cp "$D/lma.log" "$MAG_BENCH_LOGS/lma.$mode.$run.log"
+			cp "$D/mag1.log" "$MAG_BENCH_LOGS/mag1.$mode.$run.log"
+		fi
 		first=$((first + cnt))
 	done
 done
