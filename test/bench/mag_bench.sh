@@ -240,8 +240,9 @@ for mode in $modes; do
 		stop "$mpid"
 		stop "$lpid"
 		if [ -n "${MAG_BENCH_LOGS:-}" ]; then
-			cp "$D/lma.log" "$MAG_BENCH_LOGS/lma.$mode.$run.log"
-			cp "$D/mag1.log" "$MAG_BENCH_LOGS/mag1.$mode.$run.log"
+			_r=$(echo "$run" | tr / _)
+			cp "$D/lma.log" "$MAG_BENCH_LOGS/lma.$mode.$_r.log"
+			cp "$D/mag1.log" "$MAG_BENCH_LOGS/mag1.$mode.$_r.log"
 		fi
 		first=$((first + cnt))
 	done
