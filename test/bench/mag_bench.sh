@@ -6,7 +6,8 @@
 # Run from the build directory, as root.  A RUN is N (first frames from
 # N new MNs at once), N@RATE (paced, per second) or N/W (at most W MNs
 # waiting: N/1 is one at a time, the unloaded latency); default
-# "200/1 1000 5000 5000@2000".  -m may be given twice (default both modes).
+# "200/1 1000 5000 5000@2000 10000@2500 10000@3000".  -m may be given
+# twice (default both modes).
 #
 #   aaa (FreeRADIUS, 2001:db8:ff::10) --+
 #   lma (pmip6-lma,  2001:db8:ff::1) ---+-- core bridge
@@ -14,7 +15,7 @@
 #   mag1 acc0 <-- veth --> inj eth0 (test/bench/frame_inject)
 #
 # Both daemons use the seg6 data plane, so every attach programs real
-# kernel routes and rules on both.  Each run gets a fresh LMA and MAG
+# kernel routes on both (the MAG's downlink and uplink, the LMA's).  Each run gets a fresh LMA and MAG
 # (expected sizes from N, a /40 pool, no heartbeats, no neighbour
 # probing during the run, new_mns_per_second = 0); FreeRADIUS runs
 # threaded and quiet (RADIUS_DEBUG=0) for all of them, answering any
@@ -52,7 +53,7 @@ while getopts l:m: ch; do
 done
 shift $((OPTIND - 1))
 [ -n "$modes" ] || modes="radius static"
-[ $# -gt 0 ] || set -- 200/1 1000 5000 5000@2000
+[ $# -gt 0 ] || set -- 200/1 1000 5000 5000@2000 10000@2500 10000@3000
 D=$TOPO_DIR
 workers=${MAG_BENCH_WORKERS:-8}
 
