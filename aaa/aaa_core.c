@@ -7,7 +7,8 @@
  * queues it, and returns; a worker runs the exchange, trying servers in
  * turn from the one that last answered (hostapd's failover: stay on the
  * server that works, optionally go back to the first after a while),
- * then queues the request as done and bumps an eventfd.  The loop reads
+ * then queues the request as done and bumps an eventfd.  Each worker
+ * keeps a socket per server (radius_udp.c).  The loop reads
  * the eventfd, turns the reply into a result (radius_msg.c) and calls
  * back.  Workers never log, and touch only the queues (under the mutex),
  * the failover cursor (atomic) and their own request.
@@ -159,9 +160,13 @@ rc_text(int rc)
 	}
 }
 
-/* One request, on a worker: every server at most once, in turn. */
+/*
+ * One request, on a worker: every server at most once, in turn, over
+ * the worker's sockets conn[server][kind].
+ */
 static void
-aaa_exchange(struct aaa *a, struct aaa_req *r)
+aaa_exchange(struct aaa *a, struct aaa_req *r,
+    struct radius_conn conn[][2])
 {
 	unsigned k, i, start, n = a->nsrv, kind = (unsigned)r->acct;
 	uint64_t back = (uint64_t)a->conf.retry_primary_interval * 1000;
@@ -178,8 +183,8 @@ aaa_exchange(struct aaa *a, struct aaa_req *r)
 			    &r->recv);
 		else
 			rc = radius_exchange(a->rh, &a->srv[i].peer[kind],
-			    &a->xo, r->acct, &r->send, r->queued_ms, &r->recv,
-			    r->why, sizeof(r->why));
+			    &conn[i][kind], &a->xo, r->acct, &r->send,
+			    r->queued_ms, &r->recv, r->why, sizeof(r->why));
 		r->rc = rc;
 		r->rcs[i] = (int8_t)rc;
 		if (rc == OK_RC || rc == REJECT_RC || rc == CHALLENGE_RC) {
@@ -204,14 +209,24 @@ aaa_worker(void *arg)
 {
 	struct aaa *a = arg;
 	struct aaa_req *r;
+	struct radius_conn conn[AAA_MAX_SERVERS][2];
 	uint64_t one = 1;
+	unsigned i;
 
+	for (i = 0; i < AAA_MAX_SERVERS; i++) {
+		radius_conn_init(&conn[i][0]);
+		radius_conn_init(&conn[i][1]);
+	}
 	for (;;) {
 		pthread_mutex_lock(&a->mu);
 		while (a->wq_head == NULL && !a->stopping)
 			pthread_cond_wait(&a->cv, &a->mu);
 		if (a->stopping) {
 			pthread_mutex_unlock(&a->mu);
+			for (i = 0; i < AAA_MAX_SERVERS; i++) {
+				radius_conn_close(&conn[i][0]);
+				radius_conn_close(&conn[i][1]);
+			}
 			return NULL;
 		}
 		r = a->wq_head;
@@ -222,7 +237,7 @@ aaa_worker(void *arg)
 		r->state = REQ_RUNNING;
 		pthread_mutex_unlock(&a->mu);
 
-		aaa_exchange(a, r);
+		aaa_exchange(a, r, conn);
 
 		pthread_mutex_lock(&a->mu);
 		r->state = REQ_DONE;

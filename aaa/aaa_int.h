@@ -101,17 +101,25 @@ struct radius_xopts {
 	int		add_ma;		/* Message-Authenticator in requests */
 	int		require_ma;	/* ... and in Access-Request replies */
 };
+/* A worker's socket to one server, kept from one exchange to the next. */
+struct radius_conn {
+	int		fd;		/* -1: opened by the next exchange */
+	uint8_t		next_id;
+};
+void		 radius_conn_init(struct radius_conn *c);
+void		 radius_conn_close(struct radius_conn *c);
 /*
- * One exchange, blocking: every try, each waiting timeout_ms.  Returns
+ * One exchange, blocking: every try, each waiting timeout_ms, on c's
+ * socket (c NULL: a socket of its own, closed at the end).  Returns
  * an rc_send_status (OK_RC, REJECT_RC, CHALLENGE_RC, TIMEOUT_RC,
  * BADRESP_RC: only bad replies came, ERROR_RC) or RADIUS_REFUSED_RC,
  * with the reply's attributes in *recv and a reason in why.  queued_ms
  * (CLOCK_MONOTONIC) sets an Accounting-Request's Acct-Delay-Time.
  */
 int		 radius_exchange(rc_handle *rh, const struct radius_peer *p,
-		    const struct radius_xopts *o, int acct, VALUE_PAIR **send,
-		    uint64_t queued_ms, VALUE_PAIR **recv, char *why,
-		    size_t wl);
+		    struct radius_conn *c, const struct radius_xopts *o,
+		    int acct, VALUE_PAIR **send, uint64_t queued_ms,
+		    VALUE_PAIR **recv, char *why, size_t wl);
 
 /* radius_msg.c */
 /* "02-00-00-00-00-01" or "02-00-00-00-00-01@realm", as configured. */

@@ -2,13 +2,22 @@
  * radius_udp.c: one RADIUS exchange with one server over UDP, blocking;
  * run on libaaa's worker threads, never on the loop thread.
  *
- * A connected socket per exchange: a fresh source port and a random
- * identifier and Request Authenticator each time (RFC 2865 3, RFC 5080
- * 2.2.1 retransmits an Access-Request unchanged), replies only from the
- * server, and a port unreachable ends the exchange at once instead of
- * after every timeout.  Accounting retransmissions carry an updated
- * Acct-Delay-Time (RFC 2866 5.2) and so a new identifier.  Replies that
- * fail radius_verify_reply() are dropped and the wait goes on.
+ * A connected socket: replies only from the server, and a port
+ * unreachable ends the exchange at once instead of after every timeout.
+ * Each worker keeps one per server (struct radius_conn) for its
+ * lifetime: connecting is a route lookup, and a socket per exchange made
+ * that a cost of every attach.  A kept socket hears late replies to its
+ * earlier exchanges, so identifiers go up by one per packet on it (the
+ * last 256 packets all differ) and a reply must carry the identifier of
+ * the packet now outstanding and verify against its Request
+ * Authenticator (random per Access-Request, RFC 2865 3; a digest of the
+ * packet for accounting); others are dropped without counting as bad.
+ * Whatever an earlier exchange left queued (replies, an ICMP error) is
+ * discarded before the next one starts.  RFC 5080 2.2.1 retransmits an
+ * Access-Request unchanged.  Accounting retransmissions carry an
+ * updated Acct-Delay-Time (RFC 2866 5.2) and so a new identifier.
+ * Replies that fail radius_verify_reply() are dropped and the wait goes
+ * on.
  *
  * This replaces radcli's rc_aaa()/rc_acct(): radcli 1.2.11 returns a
  * reply whose Response Authenticator is wrong as if it were good, so
@@ -99,10 +108,51 @@ open_socket(const struct radius_peer *p, const struct radius_xopts *o)
 	return fd;
 }
 
+void
+radius_conn_init(struct radius_conn *c)
+{
+	c->fd = -1;
+	c->next_id = 0;
+}
+
+void
+radius_conn_close(struct radius_conn *c)
+{
+	if (c->fd != -1)
+		close(c->fd);
+	c->fd = -1;
+}
+
+/* The kept socket, opened if needed, with nothing left from before. */
+static int
+conn_ready(struct radius_conn *c, const struct radius_peer *p,
+    const struct radius_xopts *o)
+{
+	uint8_t buf[64];
+	socklen_t sl = sizeof(int);
+	int e;
+
+	if (c->fd == -1) {
+		if ((c->fd = open_socket(p, o)) == -1)
+			return -1;
+		if (random_bytes(&c->next_id, 1) == -1) {
+			radius_conn_close(c);
+			return -1;
+		}
+		return 0;
+	}
+	/* An ICMP error queued by an earlier exchange: not this one's. */
+	(void)getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &e, &sl);
+	while (recv(c->fd, buf, sizeof(buf), MSG_DONTWAIT | MSG_TRUNC) >= 0 ||
+	    errno == EINTR || errno == ECONNREFUSED)
+		;
+	return 0;
+}
+
 /*
  * Wait up to ms for a valid reply to req; 1 with it in rep (length in
  * *n), 0 on timeout, -1 with errno on a socket error.  *bad counts the
- * replies dropped.
+ * replies dropped that claim to answer req.
  */
 static int
 await_reply(int fd, const uint8_t *req, const struct radius_peer *p,
@@ -127,6 +177,9 @@ await_reply(int fd, const uint8_t *req, const struct radius_peer *p,
 			continue;
 		if (r == -1)
 			return -1;
+		/* Late, for an earlier packet on a kept socket. */
+		if (r >= 2 && rep[1] != req[1])
+			continue;
 		if (radius_verify_reply(req, rep, (size_t)r, p->secret,
 		    p->secret_len, o->require_ma, why, wl) == 0) {
 			*n = (size_t)r;
@@ -148,9 +201,12 @@ send_packet(int fd, const uint8_t *p, size_t n)
 	return r == (ssize_t)n ? 0 : -1;
 }
 
-/* The next packet to send: a new identifier and authenticator. */
+/*
+ * The next packet to send: a new identifier (the conn's next, else
+ * random) and authenticator.
+ */
 static int
-build(rc_handle *rh, const struct radius_peer *p,
+build(rc_handle *rh, const struct radius_peer *p, struct radius_conn *c,
     const struct radius_xopts *o, int acct, VALUE_PAIR **send,
     uint64_t queued_ms, uint8_t *req, char *why, size_t wl)
 {
@@ -158,7 +214,13 @@ build(rc_handle *rh, const struct radius_peer *p,
 
 	if (acct)
 		set_delay(rh, send, queued_ms);
-	if (random_bytes(&id, 1) == -1 || random_bytes(auth, 16) == -1) {
+	if (c != NULL)
+		id = c->next_id++;
+	else if (random_bytes(&id, 1) == -1) {
+		snprintf(why, wl, "getrandom: %s", strerror(errno));
+		return -1;
+	}
+	if (random_bytes(auth, 16) == -1) {
 		snprintf(why, wl, "getrandom: %s", strerror(errno));
 		return -1;
 	}
@@ -169,8 +231,9 @@ build(rc_handle *rh, const struct radius_peer *p,
 
 int
 radius_exchange(rc_handle *rh, const struct radius_peer *p,
-    const struct radius_xopts *o, int acct, VALUE_PAIR **send,
-    uint64_t queued_ms, VALUE_PAIR **recv, char *why, size_t wl)
+    struct radius_conn *c, const struct radius_xopts *o, int acct,
+    VALUE_PAIR **send, uint64_t queued_ms, VALUE_PAIR **recv, char *why,
+    size_t wl)
 {
 	uint8_t req[RADIUS_MAX_LEN], rep[RADIUS_MAX_LEN];
 	size_t rn = 0;
@@ -178,14 +241,18 @@ radius_exchange(rc_handle *rh, const struct radius_peer *p,
 
 	*recv = NULL;
 	why[0] = '\0';
-	if ((fd = open_socket(p, o)) == -1) {
+	if (c != NULL)
+		fd = conn_ready(c, p, o) == 0 ? c->fd : -1;
+	else
+		fd = open_socket(p, o);
+	if (fd == -1) {
 		snprintf(why, wl, "%s", strerror(errno));
 		return ERROR_RC;
 	}
 	nas = add_nas_address(rh, fd, send);
 	for (t = 0; t <= o->retries; t++) {
 		/* RFC 5080 2.2.1: an unchanged packet keeps its identity. */
-		if ((t == 0 || acct) && (len = build(rh, p, o, acct, send,
+		if ((t == 0 || acct) && (len = build(rh, p, c, o, acct, send,
 		    queued_ms, req, why, wl)) == -1) {
 			rc = ERROR_RC;
 			break;
@@ -212,7 +279,11 @@ radius_exchange(rc_handle *rh, const struct radius_peer *p,
 		rc = BADRESP_RC;	/* why holds the last reason */
 	if (nas != 0)
 		rc_avpair_remove(send, nas, 0);
-	close(fd);
+	/* A socket that failed otherwise than by ICMP is not kept. */
+	if (c == NULL)
+		close(fd);
+	else if (rc == ERROR_RC)
+		radius_conn_close(c);
 	explicit_bzero(req, sizeof(req));
 	return rc;
 }

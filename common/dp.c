@@ -1,8 +1,9 @@
 /*
  * dp.c: the generic half of the data plane above the backends: request
- * queue, reference counts per peer and per decapsulation address, the
- * MAG's uplink table slots, dp_commit() and the life cycle (open, flush,
- * close).  dp_exec.c turns the queue into netlink messages.
+ * queue, reference counts per peer, per access interface and per
+ * decapsulation address, the MAG's uplink table slots, dp_commit() and
+ * the life cycle (open, flush, close).  dp_exec.c turns the queue into
+ * netlink messages.
  *
  * Bookkeeping is done when a request is queued, so a batch can hold a
  * tunnel's creation and the routes that use it; kernel state is only
@@ -141,11 +142,39 @@ peer_get(struct dp *dp, const struct in6_addr *a)
 		return NULL;
 	p->addr = *a;
 	p->status = DP_ST_NONE;
-	p->uplink = DP_ST_NONE;
 	h = dp_addr_hash(a);
 	p->next = dp->peers[h];
 	dp->peers[h] = p;
 	return p;
+}
+
+static struct dp_iif *
+iif_find(const struct dp *dp, unsigned ifindex)
+{
+	struct dp_iif *i;
+
+	for (i = dp->iifs[ifindex % DP_IIF_BUCKETS]; i != NULL; i = i->next)
+		if (i->ifindex == ifindex)
+			return i;
+	return NULL;
+}
+
+static struct dp_iif *
+iif_get(struct dp *dp, unsigned ifindex)
+{
+	struct dp_iif *i;
+
+	i = iif_find(dp, ifindex);
+	if (i != NULL)
+		return i;
+	i = calloc(1, sizeof(*i));
+	if (i == NULL)
+		return NULL;
+	i->ifindex = ifindex;
+	i->status = DP_ST_NONE;
+	i->next = dp->iifs[ifindex % DP_IIF_BUCKETS];
+	dp->iifs[ifindex % DP_IIF_BUCKETS] = i;
+	return i;
 }
 
 static struct dp_decap_ent *
@@ -220,23 +249,36 @@ q_push(struct dp_queue *q, enum dp_op_type type, struct dp_peer *p,
 	return op;
 }
 
+static void
+op_iif(struct dp_op *op, struct dp_iif *i)
+{
+	op->iif = i;
+	i->pending++;
+}
+
+/* The last reference to a peer is gone: queue the tunnel's removal. */
+static void
+peer_release(struct dp_queue *q, struct dp_peer *p)
+{
+	q_push(q, DP_OP_PEER_REMOVE, p, NULL);
+}
+
 /*
- * The last reference to a peer is gone: queue the removal of its uplink
- * table and of the tunnel.  The table slot is free for requests queued
- * after this one, which the queue order makes safe.
+ * The last uplink of an access interface is gone: queue the removal of
+ * its rule.  The table slot is free for requests queued after this one,
+ * which the queue order makes safe: the rule goes before a new one can
+ * name the table.
  */
 static void
-peer_release(struct dp *dp, struct dp_queue *q, struct dp_peer *p)
+iif_release(struct dp *dp, struct dp_queue *q, struct dp_iif *i)
 {
 	struct dp_op *op;
 
-	if (p->table != 0) {
-		op = q_push(q, DP_OP_UPLINK_REMOVE, p, NULL);
-		op->table = p->table;
-		slot_free(dp, p->table);
-		p->table = 0;
-	}
-	q_push(q, DP_OP_PEER_REMOVE, p, NULL);
+	op = q_push(q, DP_OP_IIF_REMOVE, NULL, NULL);
+	op_iif(op, i);
+	op->table = i->table;
+	slot_free(dp, i->table);
+	i->table = 0;
 }
 
 static int
@@ -259,7 +301,7 @@ dp_tunnel_add(struct dp *dp, const struct dp_tunnel *t, dp_done_fn *done,
 	p = peer_get(dp, &t->peer);
 	if (p == NULL)
 		return -ENOMEM;
-	if (p->refs + p->rules == 0) {
+	if (p->refs + p->uplinks == 0) {
 		p->local = t->local;
 		p->egress = t->ifindex;
 		q_push(&dp->q, DP_OP_PEER_INSTALL, p, NULL);
@@ -289,8 +331,8 @@ dp_tunnel_del(struct dp *dp, const struct dp_tunnel *t, dp_done_fn *done,
 	op->u.tunnel = *t;
 	op->done = done;
 	op->arg = arg;
-	if (p->refs + p->rules == 0)
-		peer_release(dp, &dp->q, p);
+	if (p->refs + p->uplinks == 0)
+		peer_release(&dp->q, p);
 	return 0;
 }
 
@@ -333,57 +375,71 @@ dp_route_del(struct dp *dp, const struct dp_route *r, dp_done_fn *done,
 }
 
 int
-dp_rule_add(struct dp *dp, const struct dp_rule *r, dp_done_fn *done,
+dp_uplink_add(struct dp *dp, const struct dp_uplink *u, dp_done_fn *done,
     void *arg)
 {
 	struct dp_peer *p;
+	struct dp_iif *i;
 	struct dp_op *op;
 
-	if (check_prefix(&r->prefix) != 0 || r->iif == 0)
+	if (check_prefix(&u->prefix) != 0 || u->iif == 0)
 		return -EINVAL;
-	p = peer_find(dp, &r->peer);
+	p = peer_find(dp, &u->peer);
 	if (p == NULL || p->refs == 0)
 		return -ENOENT;
 	if (q_reserve(&dp->q, 2) != 0)
 		return -ENOMEM;
-	if (p->table == 0) {
-		p->table = slot_alloc(dp);
-		if (p->table == 0)
+	i = iif_get(dp, u->iif);
+	if (i == NULL)
+		return -ENOMEM;
+	if (i->refs == 0) {
+		/* Left unreferenced on failure; sweep() frees it. */
+		i->table = slot_alloc(dp);
+		if (i->table == 0)
 			return -ENOSPC;
-		op = q_push(&dp->q, DP_OP_UPLINK_INSTALL, p, NULL);
-		op->table = p->table;
+		op = q_push(&dp->q, DP_OP_IIF_INSTALL, NULL, NULL);
+		op_iif(op, i);
+		op->table = i->table;
 	}
-	p->rules++;
-	op = q_push(&dp->q, DP_OP_RULE_ADD, p, NULL);
-	op->u.rule = *r;
-	op->table = p->table;
+	i->refs++;
+	p->uplinks++;
+	op = q_push(&dp->q, DP_OP_UPLINK_ADD, p, NULL);
+	op_iif(op, i);
+	op->u.uplink = *u;
+	op->table = i->table;
 	op->done = done;
 	op->arg = arg;
 	return 0;
 }
 
 int
-dp_rule_del(struct dp *dp, const struct dp_rule *r, dp_done_fn *done,
+dp_uplink_del(struct dp *dp, const struct dp_uplink *u, dp_done_fn *done,
     void *arg)
 {
 	struct dp_peer *p;
+	struct dp_iif *i;
 	struct dp_op *op;
 
-	if (check_prefix(&r->prefix) != 0 || r->iif == 0)
+	if (check_prefix(&u->prefix) != 0 || u->iif == 0)
 		return -EINVAL;
-	p = peer_find(dp, &r->peer);
-	if (p == NULL || p->rules == 0)
+	p = peer_find(dp, &u->peer);
+	i = iif_find(dp, u->iif);
+	if (p == NULL || p->uplinks == 0 || i == NULL || i->refs == 0)
 		return -ENOENT;
 	if (q_reserve(&dp->q, 3) != 0)
 		return -ENOMEM;
-	p->rules--;
-	op = q_push(&dp->q, DP_OP_RULE_DEL, p, NULL);
-	op->u.rule = *r;
-	op->table = p->table;
+	p->uplinks--;
+	i->refs--;
+	op = q_push(&dp->q, DP_OP_UPLINK_DEL, p, NULL);
+	op_iif(op, i);
+	op->u.uplink = *u;
+	op->table = i->table;
 	op->done = done;
 	op->arg = arg;
-	if (p->refs + p->rules == 0)
-		peer_release(dp, &dp->q, p);
+	if (i->refs == 0)
+		iif_release(dp, &dp->q, i);
+	if (p->refs + p->uplinks == 0)
+		peer_release(&dp->q, p);
 	return 0;
 }
 
@@ -508,11 +564,19 @@ dp_tunnel_refs(const struct dp *dp, const struct in6_addr *peer)
 }
 
 uint32_t
-dp_uplink_table(const struct dp *dp, const struct in6_addr *peer)
+dp_uplink_table(const struct dp *dp, unsigned iif)
+{
+	const struct dp_iif *i = iif_find(dp, iif);
+
+	return i != NULL ? i->table : 0;
+}
+
+unsigned
+dp_uplink_refs(const struct dp *dp, const struct in6_addr *peer)
 {
 	const struct dp_peer *p = peer_find(dp, peer);
 
-	return p != NULL ? p->table : 0;
+	return p != NULL ? p->uplinks : 0;
 }
 
 /*
@@ -537,20 +601,18 @@ settle(struct dp *dp, struct dp_queue *run)
 		case DP_OP_TUNNEL_ADD:
 			if (p->refs == 0)
 				break;
-			if (--p->refs + p->rules == 0)
-				peer_release(dp, &dp->fix, p);
+			if (--p->refs + p->uplinks == 0)
+				peer_release(&dp->fix, p);
 			break;
-		case DP_OP_RULE_ADD:
-			if (p->rules == 0)
+		case DP_OP_UPLINK_ADD:
+			if (p->uplinks == 0 || op->iif->refs == 0)
 				break;
-			p->rules--;
-			/* Let the next rule try the uplink table again. */
-			if (p->rules == 0 && p->uplink < 0 && p->table != 0) {
-				slot_free(dp, p->table);
-				p->table = 0;
-			}
-			if (p->refs + p->rules == 0)
-				peer_release(dp, &dp->fix, p);
+			p->uplinks--;
+			/* A rule that failed is tried again by the next add. */
+			if (--op->iif->refs == 0)
+				iif_release(dp, &dp->fix, op->iif);
+			if (p->refs + p->uplinks == 0)
+				peer_release(&dp->fix, p);
 			break;
 		case DP_OP_DECAP_ADD:
 			if (d->refs > 0 && --d->refs == 0)
@@ -573,6 +635,8 @@ unpend(struct dp_queue *q)
 			q->v[i].peer->pending--;
 		if (q->v[i].decap != NULL)
 			q->v[i].decap->pending--;
+		if (q->v[i].iif != NULL)
+			q->v[i].iif->pending--;
 	}
 }
 
@@ -582,15 +646,24 @@ sweep(struct dp *dp)
 {
 	struct dp_peer **pp, *p;
 	struct dp_decap_ent **dd, *d;
+	struct dp_iif **ii, *i;
 	unsigned h;
 
 	for (h = 0; h < DP_PEER_BUCKETS; h++)
 		for (pp = &dp->peers[h]; (p = *pp) != NULL;) {
-			if (p->refs + p->rules + p->pending == 0) {
+			if (p->refs + p->uplinks + p->pending == 0) {
 				*pp = p->next;
 				free(p);
 			} else
 				pp = &p->next;
+		}
+	for (h = 0; h < DP_IIF_BUCKETS; h++)
+		for (ii = &dp->iifs[h]; (i = *ii) != NULL;) {
+			if (i->refs + i->pending == 0) {
+				*ii = i->next;
+				free(i);
+			} else
+				ii = &i->next;
 		}
 	for (dd = &dp->decaps; (d = *dd) != NULL;) {
 		if (d->refs + d->pending == 0) {
@@ -665,6 +738,15 @@ forget_all(struct dp *dp)
 		}
 		dp->peers[h] = NULL;
 	}
+	for (h = 0; h < DP_IIF_BUCKETS; h++) {
+		struct dp_iif *i, *n;
+
+		for (i = dp->iifs[h]; i != NULL; i = n) {
+			n = i->next;
+			free(i);
+		}
+		dp->iifs[h] = NULL;
+	}
 	while (dp->decaps != NULL) {
 		struct dp_decap_ent *d = dp->decaps;
 
@@ -716,8 +798,9 @@ check_config(const struct dp_config *c)
 	if (c->pref_decap >= c->pref_local)
 		return -EINVAL;
 	/*
-	 * Uplink tables get default routes and the decap table sees every
-	 * protocol-41 packet: none may be a table something else uses.
+	 * Uplink tables see every packet from an access link and the decap
+	 * table every protocol-41 packet: none may be a table something
+	 * else uses.
 	 */
 	if (in_uplink(c, RT_TABLE_MAIN) || in_uplink(c, RT_TABLE_LOCAL) ||
 	    in_uplink(c, RT_TABLE_DEFAULT) || in_uplink(c, c->table_route) ||

@@ -1,7 +1,7 @@
 /*
  * dp.h: the data plane both daemons drive: tunnels between LMA and MAG
- * (RFC 5213 5.6.1 and 6.10), the routes and rules that send a mobile
- * node's traffic into them, and decapsulation of what comes out.
+ * (RFC 5213 5.6.1 and 6.10), the routes that send a mobile node's
+ * traffic into them, and decapsulation of what comes out.
  *
  * The interface is a handful of operations on request structs.  They
  * are queued, and dp_commit() programs the kernel for a whole batch at
@@ -13,7 +13,8 @@
  *
  * Status values are 0 or a negative errno: -EEXIST for a route that is
  * already there, -ENETUNREACH for a tunnel whose peer has no route,
- * -ENOENT for a tunnel reference that was never taken, and so on.
+ * -ENOENT for a tunnel reference that was never taken, -ENOSPC when
+ * the uplink tables are all in use, and so on.
  * A queueing function that returns non-zero has queued nothing and will
  * not call its callback.
  *
@@ -75,11 +76,11 @@ struct dp_config {
 	uint32_t	 table_access;	/* MAG: HNP routes onto access links */
 	uint32_t	 table_decap;	/* seg6: End.DT6 routes */
 	uint32_t	 table_lookup;	/* seg6: routes decapsulated packets */
-	uint32_t	 table_uplink;	/* MAG: first table of one per LMA */
+	uint32_t	 table_uplink;	/* MAG: first of one per access link */
 	uint32_t	 table_uplink_count;
 	uint32_t	 pref_decap;	/* seg6: rule to table_decap */
 	uint32_t	 pref_local;	/* seg6: where the local rule moves */
-	uint32_t	 pref_uplink;	/* MAG: "from HNP iif ACCESS" rules */
+	uint32_t	 pref_uplink;	/* MAG: "iif ACCESS" rules */
 	char		 dev_prefix[DP_DEV_PREFIX_MAX + 1];
 	unsigned	 window;	/* messages per sendmsg(), <= MAX */
 };
@@ -87,11 +88,11 @@ struct dp_config {
 /*
  * A tunnel to a peer (the LMA's tunnel to a Proxy-CoA, the MAG's to an
  * LMAA), reference counted: the first add creates it, the last del
- * removes it.  Routes and rules name their tunnel by peer and can only
- * be added while a reference is held; keep one for as long as routes
- * use the tunnel.  Source rules also keep it (and the MAG's per-LMA
- * table) until they are deleted.  A failed add holds no reference; a
- * del always gives one back.  The local address of the first add counts.
+ * removes it.  Routes name their tunnel by peer and can only be added
+ * while a reference is held; keep one for as long as routes use the
+ * tunnel.  Uplink routes also keep it until they are deleted.  A failed
+ * add holds no reference; a del always gives one back.  The local
+ * address of the first add counts.
  */
 struct dp_tunnel {
 	struct in6_addr	 local;		/* our end: LMAA or Proxy-CoA */
@@ -113,10 +114,22 @@ struct dp_route {
 };
 
 /*
- * MAG uplink: packets from prefix arriving on iif go to the per-peer
- * table whose default route is the tunnel to peer (RFC 5213 6.10.5).
+ * MAG uplink: packets from prefix arriving on iif go into the tunnel to
+ * peer (RFC 5213 6.10.5).
+ *
+ * Each access interface has one rule, "iif NAME lookup T" at
+ * pref_uplink, and a table T of its own from the uplink range; both
+ * exist while uplinks on the interface do (reference counted).  Each
+ * uplink is a source-specific route in T, "default from prefix" into
+ * the tunnel (the kernel needs IPV6_SUBTREES), added with replace.  A
+ * lookup that finds nothing in T goes on to the next rule, so packets
+ * from other sources take the routes they took before, and the local
+ * rule, which comes first, still delivers what is addressed to us.
+ * The cost of an uplink is one route: rules, which the kernel walks on
+ * every lookup and every rule change, stay as few as access interfaces.
+ * Uplinks hold their peer (like a tunnel reference) until deleted.
  */
-struct dp_rule {
+struct dp_uplink {
 	struct prefix6	 prefix;
 	unsigned	 iif;
 	struct in6_addr	 peer;
@@ -170,9 +183,13 @@ int		 dp_route_add(struct dp *dp, const struct dp_route *r,
 		    dp_done_fn *done, void *arg);
 int		 dp_route_del(struct dp *dp, const struct dp_route *r,
 		    dp_done_fn *done, void *arg);
-int		 dp_rule_add(struct dp *dp, const struct dp_rule *r,
+int		 dp_uplink_add(struct dp *dp, const struct dp_uplink *u,
 		    dp_done_fn *done, void *arg);
-int		 dp_rule_del(struct dp *dp, const struct dp_rule *r,
+/*
+ * iif and peer must be those the uplink was added with: only that they
+ * have uplinks at all is checked (-ENOENT).
+ */
+int		 dp_uplink_del(struct dp *dp, const struct dp_uplink *u,
 		    dp_done_fn *done, void *arg);
 int		 dp_access_add(struct dp *dp, const struct dp_access *a,
 		    dp_done_fn *done, void *arg);
@@ -194,8 +211,10 @@ unsigned	 dp_pending(const struct dp *dp);
 /* Bookkeeping, for tests and the control interface. */
 unsigned	 dp_tunnel_refs(const struct dp *dp,
 		    const struct in6_addr *peer);
-/* The peer's uplink table, 0 if it has none. */
-uint32_t	 dp_uplink_table(const struct dp *dp,
+/* The access interface's uplink table, 0 if it has none. */
+uint32_t	 dp_uplink_table(const struct dp *dp, unsigned iif);
+/* Uplinks naming peer. */
+unsigned	 dp_uplink_refs(const struct dp *dp,
 		    const struct in6_addr *peer);
 
 #endif /* PMIP6_DP_H */

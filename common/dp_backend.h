@@ -6,7 +6,7 @@
  * The split follows what differs between kernels: only reaching a peer
  * (an encap route or a device), creating and removing the per-peer
  * state, and decapsulation are the backend's.  Routes to access links,
- * source rules, reference counts, batching and cleanup are written once
+ * uplink rules, reference counts, batching and cleanup are written once
  * in dp.c.
  */
 #ifndef PMIP6_DP_BACKEND_H
@@ -22,8 +22,8 @@ enum dp_op_type {
 	DP_OP_TUNNEL_DEL,
 	DP_OP_ROUTE_ADD,
 	DP_OP_ROUTE_DEL,
-	DP_OP_RULE_ADD,
-	DP_OP_RULE_DEL,
+	DP_OP_UPLINK_ADD,
+	DP_OP_UPLINK_DEL,
 	DP_OP_ACCESS_ADD,
 	DP_OP_ACCESS_DEL,
 	DP_OP_DECAP_ADD,
@@ -31,8 +31,8 @@ enum dp_op_type {
 	/* Queued by the bookkeeping, never by callers. */
 	DP_OP_PEER_INSTALL,
 	DP_OP_PEER_REMOVE,
-	DP_OP_UPLINK_INSTALL,	/* default route of the peer's table */
-	DP_OP_UPLINK_REMOVE,
+	DP_OP_IIF_INSTALL,	/* an access interface's uplink rule */
+	DP_OP_IIF_REMOVE,
 	DP_OP_LOCAL_MOVE,	/* local rule from pref 0 to pref_local */
 	DP_OP_LOCAL_RESTORE,
 	DP_OP_RAW,		/* flush: a message copied from a dump */
@@ -49,12 +49,22 @@ struct dp_peer {
 	unsigned	 egress;	/* from dp_tunnel, 0 if not given */
 	unsigned	 ifindex;	/* seg6: egress; ip6tnl: the device */
 	unsigned	 refs;		/* dp_tunnel_add() references */
-	unsigned	 rules;		/* source rules naming this peer */
+	unsigned	 uplinks;	/* uplink routes naming this peer */
 	unsigned	 pending;	/* queued ops pointing here */
 	int		 status;	/* of the tunnel itself */
-	int		 uplink;	/* of the default route in table */
-	uint32_t	 table;		/* uplink table, 0 if none */
 	uint32_t	 dev_id;	/* ip6tnl: name suffix */
+};
+
+/* An access interface with uplinks: its rule and table. */
+struct dp_iif {
+	struct dp_iif	*next;		/* hash chain */
+	unsigned	 ifindex;
+	unsigned	 refs;		/* uplink routes in its table */
+	unsigned	 pending;
+	int		 status;	/* of the rule */
+	uint32_t	 table;		/* 0 while it has no uplinks */
+	/* The rule matches by name: the one it was installed with. */
+	char		 name[IF_NAMESIZE];
 };
 
 struct dp_decap_ent {
@@ -71,12 +81,13 @@ struct dp_op {
 	union {
 		struct dp_tunnel tunnel;
 		struct dp_route	 route;
-		struct dp_rule	 rule;
+		struct dp_uplink uplink;
 		struct dp_access access;
 		struct dp_decap	 decap;
 	} u;
 	struct dp_peer	*peer;
 	struct dp_decap_ent *decap;
+	struct dp_iif	*iif;
 	uint32_t	 table;		/* uplink ops: decided when queued */
 	bool		 first;		/* decap: this one changes the kernel */
 	dp_done_fn	*done;
@@ -103,6 +114,7 @@ struct dp_msg {
 #define DP_SEEN_SLOTS	8192
 
 #define DP_PEER_BUCKETS	1024
+#define DP_IIF_BUCKETS	64
 /* No request needs more than this many messages or bytes. */
 #define DP_OP_MSGS	4
 #define DP_OP_BYTES	2048
@@ -127,14 +139,12 @@ struct dp {
 	bool		 committing;
 	/* Bookkeeping. */
 	struct dp_peer	*peers[DP_PEER_BUCKETS];
+	struct dp_iif	*iifs[DP_IIF_BUCKETS];
 	struct dp_decap_ent *decaps;
 	unsigned	 ndecap;	/* decap entries holding references */
 	int		 local_status;	/* of the local rule move */
 	uint8_t		*uplink_used;	/* bitmap over table_uplink_count */
 	uint32_t	 next_dev;
-	/* if_indextoname() costs a socket; rules reuse a few names. */
-	unsigned	 ifname_idx;
-	char		 ifname[IF_NAMESIZE];
 };
 
 struct dp_backend {
@@ -175,7 +185,7 @@ void		*dp_msg_begin(struct dp *dp, struct dp_op *op, uint16_t type,
 		    uint16_t flags, size_t hdrlen, int tolerate);
 void		 dp_msg_end(struct dp *dp);
 /* rtmsg for an IPv6 route in table, with RTA_DST and RTA_TABLE. */
-void		 dp_put_route(struct dp *dp, struct dp_op *op, uint16_t type,
+struct rtmsg	*dp_put_route(struct dp *dp, struct dp_op *op, uint16_t type,
 		    uint16_t flags, uint32_t table, const struct prefix6 *dst,
 		    int tolerate);
 /* Decapsulation rule: protocol 41 to local goes to table_decap. */

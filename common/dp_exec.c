@@ -1,12 +1,12 @@
 /*
  * dp_exec.c: running queued data-plane requests as batches of rtnetlink
  * messages (the window), and the messages every backend shares: access
- * routes, source rules, route deletion, the local rule move.
+ * routes, uplink rules and routes, route deletion, the local rule move.
  *
  * Most requests ride in the window, which is sent when full.  The rare
- * ones whose outcome later requests depend on (creating a tunnel, a
- * peer's uplink table, the first decapsulation of an address, moving
- * the local rule) are barriers: the window is sent before and after
+ * ones whose outcome later requests depend on (creating a tunnel, an
+ * access interface's uplink rule, the first decapsulation of an address,
+ * moving the local rule) are barriers: the window is sent before and after
  * them, so their status is known when the requests behind them are
  * encoded and those fail with it instead of reaching the kernel.
  */
@@ -91,27 +91,35 @@ dp_ack(void *arg, unsigned idx, int err, const struct nlmsghdr *m)
 	dp->owner[idx].err = err;
 }
 
+/* What a route request is keyed by in the kernel: table and prefix. */
 static const struct prefix6 *
-op_prefix(const struct dp_op *op)
+op_prefix(const struct dp *dp, const struct dp_op *op, uint32_t *table)
 {
 	switch (op->type) {
 	case DP_OP_ROUTE_ADD:
 	case DP_OP_ROUTE_DEL:
+		*table = dp->cfg.table_route;
 		return &op->u.route.prefix;
 	case DP_OP_ACCESS_ADD:
 	case DP_OP_ACCESS_DEL:
+		*table = dp->cfg.table_access;
 		return &op->u.access.prefix;
+	case DP_OP_UPLINK_ADD:
+	case DP_OP_UPLINK_DEL:
+		*table = op->table;
+		return &op->u.uplink.prefix;
 	default:
 		return NULL;
 	}
 }
 
 static bool
-prefix_same(const struct prefix6 *a, const struct prefix6 *b)
+prefix_same(const struct prefix6 *a, uint32_t ta, const struct prefix6 *b,
+    uint32_t tb)
 {
 	struct in6_addr x = a->addr, y = b->addr;
 
-	if (a->len != b->len)
+	if (a->len != b->len || ta != tb)
 		return false;
 	in6_mask(&x, a->len);
 	in6_mask(&y, b->len);
@@ -119,12 +127,13 @@ prefix_same(const struct prefix6 *a, const struct prefix6 *b)
 }
 
 static unsigned
-prefix_slot(const struct prefix6 *p)
+prefix_slot(const struct prefix6 *p, uint32_t table)
 {
 	struct in6_addr a = p->addr;
 
 	in6_mask(&a, p->len);
-	return (dp_addr_hash(&a) * 31u + p->len) % DP_SEEN_SLOTS;
+	return ((dp_addr_hash(&a) * 31u + p->len) * 31u + table) %
+	    DP_SEEN_SLOTS;
 }
 
 /*
@@ -137,8 +146,9 @@ static unsigned
 mark_retries(struct dp *dp)
 {
 	unsigned i, h, n = dp->b.count, count = 0;
-	const struct prefix6 *p;
+	const struct prefix6 *p, *p2;
 	struct dp_msg *o;
+	uint32_t t, t2;
 	bool later;
 
 	for (i = 0; i < n; i++)
@@ -153,15 +163,14 @@ mark_retries(struct dp *dp)
 	memset(dp->seen, 0, DP_SEEN_SLOTS * sizeof(*dp->seen));
 	for (i = n; i-- > 0;) {
 		o = &dp->owner[i];
-		p = op_prefix(o->op);
+		p = op_prefix(dp, o->op, &t);
 		if (p == NULL)
 			continue;
 		later = false;
-		for (h = prefix_slot(p); dp->seen[h] != 0;
+		for (h = prefix_slot(p, t); dp->seen[h] != 0;
 		    h = (h + 1) % DP_SEEN_SLOTS) {
-			const struct dp_op *o2 = dp->owner[dp->seen[h] - 1].op;
-
-			if (prefix_same(op_prefix(o2), p)) {
+			p2 = op_prefix(dp, dp->owner[dp->seen[h] - 1].op, &t2);
+			if (prefix_same(p2, t2, p, t)) {
 				later = true;
 				break;
 			}
@@ -270,7 +279,7 @@ dp_transact_one(struct dp *dp, struct nlb_buf *b, nlb_reply_fn *fn, void *arg)
 	return err;
 }
 
-void
+struct rtmsg *
 dp_put_route(struct dp *dp, struct dp_op *op, uint16_t type, uint16_t flags,
     uint32_t table, const struct prefix6 *dst, int tolerate)
 {
@@ -279,7 +288,7 @@ dp_put_route(struct dp *dp, struct dp_op *op, uint16_t type, uint16_t flags,
 
 	r = dp_msg_begin(dp, op, type, flags, sizeof(*r), tolerate);
 	if (r == NULL)
-		return;
+		return NULL;
 	r->rtm_family = AF_INET6;
 	r->rtm_dst_len = dst->len;
 	r->rtm_table = table < 256 ? (uint8_t)table : RT_TABLE_UNSPEC;
@@ -291,17 +300,7 @@ dp_put_route(struct dp *dp, struct dp_op *op, uint16_t type, uint16_t flags,
 		nlb_put(&dp->b, RTA_DST, &a, sizeof(a));
 	}
 	nlb_put_u32(&dp->b, RTA_TABLE, table);
-}
-
-static const char *
-dp_ifname(struct dp *dp, unsigned ifindex)
-{
-	if (dp->ifname_idx != ifindex) {
-		if (if_indextoname(ifindex, dp->ifname) == NULL)
-			return NULL;
-		dp->ifname_idx = ifindex;
-	}
-	return dp->ifname;
+	return r;
 }
 
 /* One RTM_NEWRULE/RTM_DELRULE; what is NULL or 0 is left out. */
@@ -396,30 +395,38 @@ dp_local_restore(struct dp *dp, struct dp_op *op)
 	return op->status;
 }
 
-static void
-encode_rule(struct dp *dp, struct dp_op *op, bool add)
+/*
+ * An uplink: "default from prefix" in the access interface's table.
+ * Without a nexthop it is the delete's key.
+ */
+static struct rtmsg *
+put_uplink(struct dp *dp, struct dp_op *op, uint16_t type, uint16_t flags)
 {
-	const struct dp_rule *r = &op->u.rule;
-	const char *iif;
+	static const struct prefix6 any;
+	struct in6_addr a = op->u.uplink.prefix.addr;
+	struct rtmsg *r;
 
-	iif = dp_ifname(dp, r->iif);
-	if (add) {
-		if (iif == NULL) {
-			op->status = -ENODEV;
-			return;
-		}
+	r = dp_put_route(dp, op, type, flags, op->table, &any, 0);
+	if (r == NULL)
+		return NULL;
+	r->rtm_src_len = op->u.uplink.prefix.len;
+	in6_mask(&a, op->u.uplink.prefix.len);
+	nlb_put(&dp->b, RTA_SRC, &a, sizeof(a));
+	return r;
+}
+
+/* The access interface's rule: "iif NAME lookup table". */
+static void
+put_iif_rule(struct dp *dp, struct dp_op *op, bool add)
+{
+	if (add)
 		put_rule(dp, op, RTM_NEWRULE, NLM_F_CREATE | NLM_F_EXCL,
-		    dp->cfg.pref_uplink, op->table, &r->prefix, NULL, iif, 0,
-		    dp->cfg.proto, 0);
-	} else {
-		/*
-		 * The access interface may be gone; its rules are not.
-		 * Without a name the kernel matches on the rest, and the
-		 * HNP alone tells a mobile node's rule apart.
-		 */
+		    dp->cfg.pref_uplink, op->table, NULL, NULL, op->iif->name,
+		    0, dp->cfg.proto, EEXIST);
+	else
 		put_rule(dp, op, RTM_DELRULE, 0, dp->cfg.pref_uplink,
-		    op->table, &r->prefix, NULL, iif, 0, dp->cfg.proto, 0);
-	}
+		    op->table, NULL, NULL, op->iif->name, 0, dp->cfg.proto,
+		    ENOENT);
 }
 
 /* Status of a peer as seen by a request that needs its tunnel. */
@@ -436,7 +443,7 @@ exec_barrier(struct dp *dp, struct dp_op *op)
 {
 	struct dp_peer *p = op->peer;
 	struct dp_decap_ent *d = op->decap;
-	static const struct prefix6 any;
+	struct dp_iif *i = op->iif;
 
 	dp_window_flush(dp);
 	switch (op->type) {
@@ -444,16 +451,18 @@ exec_barrier(struct dp *dp, struct dp_op *op)
 		op->status = dp->be->peer_install(dp, p);
 		p->status = op->status;
 		break;
-	case DP_OP_UPLINK_INSTALL:
-		op->status = peer_usable(p);
-		if (op->status == 0) {
-			dp_put_route(dp, op, RTM_NEWROUTE,
-			    NLM_F_CREATE | NLM_F_REPLACE, op->table, &any, 0);
-			dp->be->put_nexthop(dp, p);
-			dp_msg_end(dp);
+	case DP_OP_IIF_INSTALL:
+		/*
+		 * The name now is the one the rule keeps: its removal must
+		 * find it even if the interface is renamed or gone by then.
+		 */
+		if (if_indextoname(i->ifindex, i->name) == NULL)
+			op->status = -ENODEV;
+		else {
+			put_iif_rule(dp, op, true);
 			dp_window_flush(dp);
 		}
-		p->uplink = op->status;
+		i->status = op->status;
 		break;
 	case DP_OP_DECAP_ADD:
 		if (dp->be->moves_local && dp->local_status != 0)
@@ -490,11 +499,11 @@ exec_none(struct dp *dp, struct dp_op *op)
 	case DP_OP_PEER_REMOVE:
 		op->peer->status = DP_ST_NONE;
 		break;
-	case DP_OP_UPLINK_INSTALL:
-		op->peer->uplink = 0;
+	case DP_OP_IIF_INSTALL:
+		op->iif->status = 0;
 		break;
-	case DP_OP_UPLINK_REMOVE:
-		op->peer->uplink = DP_ST_NONE;
+	case DP_OP_IIF_REMOVE:
+		op->iif->status = DP_ST_NONE;
 		break;
 	case DP_OP_DECAP_ADD:
 		if (op->first)
@@ -520,7 +529,7 @@ exec_op(struct dp *dp, struct dp_op *op)
 {
 	struct dp_peer *p = op->peer;
 	struct dp_decap_ent *d = op->decap;
-	static const struct prefix6 any;
+	struct dp_iif *i = op->iif;
 	uint16_t excl;
 
 	if (!dp->be->programs) {
@@ -529,7 +538,7 @@ exec_op(struct dp *dp, struct dp_op *op)
 	}
 	switch (op->type) {
 	case DP_OP_PEER_INSTALL:
-	case DP_OP_UPLINK_INSTALL:
+	case DP_OP_IIF_INSTALL:
 	case DP_OP_LOCAL_MOVE:
 	case DP_OP_LOCAL_RESTORE:
 		exec_barrier(dp, op);
@@ -558,13 +567,10 @@ exec_op(struct dp *dp, struct dp_op *op)
 			dp->be->peer_remove(dp, op, p);
 		p->status = DP_ST_NONE;
 		break;
-	case DP_OP_UPLINK_REMOVE:
-		if (p->uplink == 0) {
-			dp_put_route(dp, op, RTM_DELROUTE, 0, op->table, &any,
-			    ESRCH);
-			dp_msg_end(dp);
-		}
-		p->uplink = DP_ST_NONE;
+	case DP_OP_IIF_REMOVE:
+		if (i->status == 0)
+			put_iif_rule(dp, op, false);
+		i->status = DP_ST_NONE;
 		break;
 	case DP_OP_ROUTE_ADD:
 		op->status = peer_usable(p);
@@ -581,15 +587,22 @@ exec_op(struct dp *dp, struct dp_op *op)
 		    &op->u.route.prefix, 0);
 		dp_msg_end(dp);
 		break;
-	case DP_OP_RULE_ADD:
+	case DP_OP_UPLINK_ADD:
 		op->status = peer_usable(p);
-		if (op->status == 0 && p->uplink != 0)
-			op->status = p->uplink < 0 ? p->uplink : -EIO;
-		if (op->status == 0)
-			encode_rule(dp, op, true);
+		if (op->status == 0 && i->status != 0)
+			op->status = i->status < 0 ? i->status : -EIO;
+		if (op->status != 0)
+			break;
+		/* Replace: a re-registration may point it elsewhere. */
+		if (put_uplink(dp, op, RTM_NEWROUTE,
+		    NLM_F_CREATE | NLM_F_REPLACE) == NULL)
+			break;
+		dp->be->put_nexthop(dp, p);
+		dp_msg_end(dp);
 		break;
-	case DP_OP_RULE_DEL:
-		encode_rule(dp, op, false);
+	case DP_OP_UPLINK_DEL:
+		if (put_uplink(dp, op, RTM_DELROUTE, 0) != NULL)
+			dp_msg_end(dp);
 		break;
 	case DP_OP_ACCESS_ADD:
 	case DP_OP_ACCESS_DEL:

@@ -137,7 +137,7 @@ struct mag_io {
 	/* RA with the MN's prefixes, lifetimes bounded by the binding's;
 	 * withdraw: zero lifetimes. */
 	int	 (*ra)(void *ctx, struct mag_mn *, int withdraw);
-	/* Data plane: tunnel to the LMA, uplink rule, downlink route. */
+	/* Data plane: tunnel to the LMA, uplink and downlink routes. */
 	int	 (*dp_up)(void *ctx, struct mag_mn *);
 	void	 (*dp_down)(void *ctx, struct mag_mn *);
 	/* MH out; src is the Proxy-CoA. */
@@ -165,8 +165,18 @@ struct mag_stats {
 	uint64_t	 lma_restarts;
 };
 
+/* The static profiles by MAC (mag_profile.c). */
+struct mag_profile_slot;
+struct mag_profiles {
+	struct mag_profile_slot	*slot;
+	size_t			 mask;
+	uint64_t		 seed;
+	const struct mag_static_profile *profiles;
+};
+
 struct mag {
 	struct mag_conf		 conf;
+	struct mag_profiles	 profiles;	/* of conf.profiles */
 	struct loop		*loop;
 	struct bce_cache	*cache;		/* MN-ID, HNP, LMA indexes */
 	struct mag_mn		**mac_tab;	/* MAC index */
@@ -188,6 +198,13 @@ extern const struct conf_field mag_conf_schema[];
 int	 mag_conf_load(struct mag_conf *, const char *path,
 	    struct conf_err *err);
 void	 mag_conf_release(struct mag_conf *);
+
+/* mag_profile.c: the index points into profiles, which must outlive it. */
+int	 mag_profiles_build(struct mag_profiles *,
+	    const struct conf_list *profiles, uint64_t seed);
+void	 mag_profiles_free(struct mag_profiles *);
+const struct mag_static_profile *mag_profiles_find(
+	    const struct mag_profiles *, const uint8_t *mac);
 
 /* mag_core.c */
 int	 mag_init(struct mag *, struct loop *, const struct mag_conf *);

@@ -69,7 +69,7 @@ const struct conf_field mag_conf_schema[] = {
 	  .help = "radius, or static (the profiles table, for labs)" },
 	{ .name = "profiles", .type = CONF_LIST, .elem = CONF_GROUP,
 	  .off = F(profiles), .sub = profile_schema,
-	  .size = sizeof(struct mag_static_profile), .min = 0, .max = 4096,
+	  .size = sizeof(struct mag_static_profile), .min = 0, .max = 16384,
 	  .help = "static MN profiles (profile_source = \"static\")" },
 	{ .name = "radius", .type = CONF_GROUP, .off = F(radius),
 	  .sub = aaa_conf_schema, .rfc = "RFC 6572",

@@ -61,6 +61,14 @@ mag_init(struct mag *m, struct loop *loop, const struct mag_conf *conf)
 	if (getrandom(&m->next_seq, sizeof(m->next_seq), GRND_NONBLOCK) !=
 	    (ssize_t)sizeof(m->next_seq))
 		m->next_seq = 1;
+	if (mag_profiles_build(&m->profiles, &conf->profiles,
+	    m->mac_seed) == -1) {
+		free(m->mac_tab);
+		m->mac_tab = NULL;
+		bce_cache_free(m->cache);
+		m->cache = NULL;
+		return -1;
+	}
 	return 0;
 }
 
@@ -163,6 +171,7 @@ mag_shutdown(struct mag *m)
 	m->mac_tab = NULL;
 	bce_cache_free(m->cache);
 	m->cache = NULL;
+	mag_profiles_free(&m->profiles);
 }
 
 int

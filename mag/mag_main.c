@@ -271,26 +271,64 @@ dm_cb(void *ctx, const struct aaa_dm_request *r)
 
 /* --- data plane ----------------------------------------------------- */
 
+/*
+ * Undoes what io_dp_up() queued: all of it (st NULL), or only the
+ * requests whose status in st is 0, so that a half-failed set-up gives
+ * back exactly the references it took.
+ */
+static void
+dp_undo(struct mag_daemon *d, struct mag_mn *mn, const int *st)
+{
+	struct dp_tunnel t = { .local = d->conf.address, .peer = mn->lma };
+	const struct bce_hnp *h;
+	int n = 1;
+
+	for (h = mn->b.hnp; h != NULL; h = h->next, n += 2) {
+		struct dp_access a = { .prefix = h->pfx,
+		    .ifindex = mn->ifc->ifindex };
+		struct dp_uplink u = { .prefix = h->pfx,
+		    .iif = mn->ifc->ifindex, .peer = mn->lma };
+
+		if (st == NULL || st[n + 1] == 0)
+			dp_uplink_del(d->dp, &u, NULL, NULL);
+		if (st == NULL || st[n] == 0)
+			dp_access_del(d->dp, &a, NULL, NULL);
+	}
+	if (st == NULL || st[0] == 0)
+		dp_tunnel_del(d->dp, &t, NULL, NULL);
+	dp_commit(d->dp);
+}
+
 static int
 io_dp_up(void *ctx, struct mag_mn *mn)
 {
 	struct mag_daemon *d = ctx;
 	struct dp_tunnel t = { .local = d->conf.address, .peer = mn->lma };
 	const struct bce_hnp *h;
-	int st[1 + 2 * MAG_MAX_HNP], n = 0, i;
+	int st[1 + 2 * MAG_MAX_HNP], n = 0, i, rc;
 
+	/* A request refused when queued has no callback: its slot says so. */
 	memset(st, 0, sizeof(st));
-	/* Downlink route first, then the tunnel and the uplink rule that
-	 * needs it (RFC 5213 6.10). */
-	dp_tunnel_add(d->dp, &t, dp_status_slot, &st[n++]);
+	rc = dp_tunnel_add(d->dp, &t, dp_status_slot, &st[n]);
+	if (rc != 0)
+		st[n] = rc;
+	n++;
+	/* The uplink route needs the tunnel (RFC 5213 6.10). */
 	for (h = mn->b.hnp; h != NULL; h = h->next) {
 		struct dp_access a = { .prefix = h->pfx,
 		    .ifindex = mn->ifc->ifindex, .replace = true };
-		struct dp_rule r = { .prefix = h->pfx,
+		struct dp_uplink u = { .prefix = h->pfx,
 		    .iif = mn->ifc->ifindex, .peer = mn->lma };
 
-		dp_access_add(d->dp, &a, dp_status_slot, &st[n++]);
-		dp_rule_add(d->dp, &r, dp_status_slot, &st[n++]);
+		rc = dp_access_add(d->dp, &a, dp_status_slot, &st[n]);
+		if (rc != 0)
+			st[n] = rc;
+		n++;
+		rc = st[0] != 0 ? st[0] :
+		    dp_uplink_add(d->dp, &u, dp_status_slot, &st[n]);
+		if (rc != 0)
+			st[n] = rc;
+		n++;
 	}
 	dp_commit(d->dp);
 	for (i = 0; i < n; i++) {
@@ -298,9 +336,7 @@ io_dp_up(void *ctx, struct mag_mn *mn)
 			log_warnx(LOG_SUB_DP, "data plane for %.*s: %s",
 			    (int)mn->b.mnid_len, (const char *)mn->b.mnid,
 			    strerror(-st[i]));
-			mn->routed = 1;
-			mn->mag->io.dp_down(ctx, mn);
-			mn->routed = 0;
+			dp_undo(d, mn, st);
 			return -1;
 		}
 	}
@@ -310,21 +346,7 @@ io_dp_up(void *ctx, struct mag_mn *mn)
 static void
 io_dp_down(void *ctx, struct mag_mn *mn)
 {
-	struct mag_daemon *d = ctx;
-	struct dp_tunnel t = { .local = d->conf.address, .peer = mn->lma };
-	const struct bce_hnp *h;
-
-	for (h = mn->b.hnp; h != NULL; h = h->next) {
-		struct dp_access a = { .prefix = h->pfx,
-		    .ifindex = mn->ifc->ifindex };
-		struct dp_rule r = { .prefix = h->pfx,
-		    .iif = mn->ifc->ifindex, .peer = mn->lma };
-
-		dp_rule_del(d->dp, &r, NULL, NULL);
-		dp_access_del(d->dp, &a, NULL, NULL);
-	}
-	dp_tunnel_del(d->dp, &t, NULL, NULL);
-	dp_commit(d->dp);
+	dp_undo(ctx, mn, NULL);
 }
 
 /* --- MH ------------------------------------------------------------- */
@@ -462,6 +484,7 @@ on_hup(int signo, void *ctx)
 {
 	struct mag_daemon *d = ctx;
 	struct mag_conf nc;
+	struct mag_profiles ix;
 	struct conf_err err;
 	char buf[1024];
 
@@ -469,6 +492,11 @@ on_hup(int signo, void *ctx)
 	if (mag_conf_load(&nc, d->conf_path, &err) == -1) {
 		log_warnx(LOG_SUB_CONF, "reload refused: %s",
 		    conf_strerror(&err, buf, sizeof(buf)));
+		return;
+	}
+	if (mag_profiles_build(&ix, &nc.profiles, d->mag.mac_seed) == -1) {
+		log_warnx(LOG_SUB_CONF, "reload refused: out of memory");
+		mag_conf_release(&nc);
 		return;
 	}
 	/* Timers, RA knobs and static profiles apply at once; interfaces,
@@ -483,6 +511,8 @@ on_hup(int signo, void *ctx)
 	mag_conf_release(&d->conf);
 	d->conf = nc;
 	d->mag.conf = nc;
+	mag_profiles_free(&d->mag.profiles);
+	d->mag.profiles = ix;
 	d->mag.hb.missing_allowed = (uint32_t)nc.MISSING_HEARTBEATS_ALLOWED;
 	log_init("pmip6-mag", d->fg, (enum log_level)nc.log_level);
 	log_info(LOG_SUB_CONF, "configuration reloaded from %s",

@@ -59,24 +59,11 @@ acct_timer_cb(struct timer *t, void *ctx)
 		mn->mag->io.acct(mn->mag->io.ctx, mn, 1);
 }
 
-static const struct mag_static_profile *
-static_profile(const struct mag *m, const uint8_t *mac)
-{
-	const struct mag_static_profile *p = m->conf.profiles.v;
-	uint8_t pm[6];
-	size_t i;
-
-	/* The static table is a lab tool with a handful of entries. */
-	for (i = 0; i < m->conf.profiles.n; i++)
-		if (mac_parse(p[i].mac, pm) == 0 && memcmp(pm, mac, 6) == 0)
-			return &p[i];
-	return NULL;
-}
-
 static void
 static_lookup(struct mag *m, struct mag_mn *mn)
 {
-	const struct mag_static_profile *sp = static_profile(m, mn->mac);
+	const struct mag_static_profile *sp = mag_profiles_find(&m->profiles,
+	    mn->mac);
 	struct mag_profile p;
 	size_t i;
 

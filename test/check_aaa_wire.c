@@ -267,6 +267,7 @@ enum step {
 	S_FORGED,	/* signed with another secret */
 	S_STRAY,	/* wrong identifier, then the right reply */
 	S_ACCT,		/* Accounting-Response */
+	S_LATE,		/* Access-Accept, sent when the next request comes */
 };
 
 struct fake {
@@ -277,6 +278,7 @@ struct fake {
 	pthread_t	 th;
 	uint8_t		 got[8][RADIUS_MAX_LEN];
 	size_t		 gotlen[8];
+	in_port_t	 gotport[8];	/* the client's source port */
 	int		 ngot;
 };
 
@@ -290,7 +292,8 @@ fake_run(void *arg)
 	struct sockaddr_in6 from;
 	socklen_t fl;
 	uint8_t in[RADIUS_MAX_LEN], out[RADIUS_MAX_LEN];
-	size_t on;
+	uint8_t late[RADIUS_MAX_LEN];
+	size_t on, latelen = 0;
 	ssize_t n;
 	int k;
 
@@ -303,6 +306,12 @@ fake_run(void *arg)
 		k = f->ngot++;
 		memcpy(f->got[k], in, (size_t)n);
 		f->gotlen[k] = (size_t)n;
+		f->gotport[k] = from.sin6_port;
+		if (latelen > 0) {
+			sendto(f->fd, late, latelen, 0,
+			    (struct sockaddr *)&from, fl);
+			latelen = 0;
+		}
 		switch (f->script[k]) {
 		case S_ACCEPT:
 			on = make_reply(out, in, PW_ACCESS_ACCEPT, in[1], mnid,
@@ -328,6 +337,10 @@ fake_run(void *arg)
 			on = make_reply(out, in, PW_ACCOUNTING_RESPONSE, in[1],
 			    NULL, 0, SECRET, 0);
 			break;
+		case S_LATE:
+			latelen = make_reply(late, in, PW_ACCESS_ACCEPT, in[1],
+			    mnid, sizeof(mnid), SECRET, 1);
+			continue;
 		default:
 			continue;
 		}
@@ -336,8 +349,10 @@ fake_run(void *arg)
 	return NULL;
 }
 
+/* A fake server on port (0: any free one). */
 static void
-fake_start(struct fake *f, const enum step *script, int n)
+fake_start_port(struct fake *f, const enum step *script, int n,
+    in_port_t port)
 {
 	struct timeval tv = { 3, 0 };
 	socklen_t sl = sizeof(f->addr);
@@ -349,12 +364,19 @@ fake_start(struct fake *f, const enum step *script, int n)
 	ck_assert_int_ge(f->fd, 0);
 	f->addr.sin6_family = AF_INET6;
 	f->addr.sin6_addr = in6addr_loopback;
+	f->addr.sin6_port = port;
 	ck_assert_int_eq(bind(f->fd, (struct sockaddr *)&f->addr,
 	    sizeof(f->addr)), 0);
 	ck_assert_int_eq(getsockname(f->fd, (struct sockaddr *)&f->addr, &sl),
 	    0);
 	setsockopt(f->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	ck_assert_int_eq(pthread_create(&f->th, NULL, fake_run, f), 0);
+}
+
+static void
+fake_start(struct fake *f, const enum step *script, int n)
+{
+	fake_start_port(f, script, n, 0);
 }
 
 static void
@@ -376,8 +398,8 @@ peer_of(struct radius_peer *p, const struct sockaddr_in6 *a)
 }
 
 static int
-exchange(const struct fake *f, int acct, int retries, VALUE_PAIR **send,
-    VALUE_PAIR **recv, char *why, size_t wl)
+exchange_on(const struct fake *f, struct radius_conn *c, int acct,
+    int retries, VALUE_PAIR **send, VALUE_PAIR **recv, char *why, size_t wl)
 {
 	struct radius_xopts o;
 	struct radius_peer p;
@@ -388,7 +410,14 @@ exchange(const struct fake *f, int acct, int retries, VALUE_PAIR **send,
 	o.add_ma = 1;
 	o.require_ma = 0;
 	peer_of(&p, &f->addr);
-	return radius_exchange(rh, &p, &o, acct, send, 0, recv, why, wl);
+	return radius_exchange(rh, &p, c, &o, acct, send, 0, recv, why, wl);
+}
+
+static int
+exchange(const struct fake *f, int acct, int retries, VALUE_PAIR **send,
+    VALUE_PAIR **recv, char *why, size_t wl)
+{
+	return exchange_on(f, NULL, acct, retries, send, recv, why, wl);
 }
 
 static VALUE_PAIR *
@@ -512,6 +541,65 @@ START_TEST(test_exchange_timeout_refused)
 }
 END_TEST
 
+/*
+ * A worker's kept socket: one source port for every exchange, and the
+ * late Accept to a request that timed out is not taken for the answer
+ * to the next one, nor counted as a bad reply.
+ */
+START_TEST(test_exchange_conn)
+{
+	static const enum step s[] = { S_LATE, S_REJECT, S_ACCEPT };
+	VALUE_PAIR *send = access_list(), *recv = NULL;
+	struct radius_conn c;
+	struct fake f;
+	char why[128];
+
+	radius_conn_init(&c);
+	fake_start(&f, s, 3);
+	ck_assert_int_eq(exchange_on(&f, &c, 0, 0, &send, &recv, why,
+	    sizeof(why)), TIMEOUT_RC);
+	ck_assert_int_ge(c.fd, 0);
+	/* The late Accept arrives first: dropped, the Reject counts. */
+	ck_assert_int_eq(exchange_on(&f, &c, 0, 0, &send, &recv, why,
+	    sizeof(why)), REJECT_RC);
+	rc_avpair_free(recv);
+	recv = NULL;
+	ck_assert_int_eq(exchange_on(&f, &c, 0, 0, &send, &recv, why,
+	    sizeof(why)), OK_RC);
+	fake_stop(&f);
+	ck_assert_int_eq(f.ngot, 3);
+	ck_assert_uint_eq(f.gotport[0], f.gotport[1]);
+	ck_assert_uint_eq(f.gotport[1], f.gotport[2]);
+	/* Identifiers follow each other on a kept socket. */
+	ck_assert_uint_eq(f.got[1][1], (uint8_t)(f.got[0][1] + 1));
+	ck_assert_uint_eq(f.got[2][1], (uint8_t)(f.got[1][1] + 1));
+	rc_avpair_free(recv);
+	recv = NULL;
+
+	/*
+	 * The server goes away: the port unreachable ends the exchange,
+	 * and does not end the first one after the server is back.
+	 */
+	ck_assert_int_eq(exchange_on(&f, &c, 0, 3, &send, &recv, why,
+	    sizeof(why)), RADIUS_REFUSED_RC);
+	ck_assert_int_ge(c.fd, 0);
+	{
+		static const enum step s2[] = { S_ACCEPT };
+		struct fake g;
+
+		fake_start_port(&g, s2, 1, f.addr.sin6_port);
+		ck_assert_int_eq(exchange_on(&g, &c, 0, 0, &send, &recv, why,
+		    sizeof(why)), OK_RC);
+		fake_stop(&g);
+		ck_assert_uint_eq(g.gotport[0], f.gotport[0]);
+	}
+	radius_conn_close(&c);
+	ck_assert_int_eq(c.fd, -1);
+	rc_avpair_free(send);
+	rc_avpair_free(recv);
+}
+END_TEST
+
 START_TEST(test_exchange_acct)
 {
 	static const enum step s[] = { S_SILENT, S_ACCT };
@@ -570,6 +658,7 @@ aaa_wire_tcases(Suite *s)
 	tcase_add_test(tc, test_exchange_forged);
 	tcase_add_test(tc, test_exchange_stray);
 	tcase_add_test(tc, test_exchange_timeout_refused);
+	tcase_add_test(tc, test_exchange_conn);
 	tcase_add_test(tc, test_exchange_acct);
 	suite_add_tcase(s, tc);
 }

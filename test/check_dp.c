@@ -133,50 +133,83 @@ START_TEST(test_route_needs_tunnel)
 }
 END_TEST
 
+static struct dp_uplink
+U(const char *prefix, unsigned iif, const struct dp_tunnel *t)
+{
+	struct dp_uplink u;
+
+	memset(&u, 0, sizeof(u));
+	u.prefix = P(prefix, 64);
+	u.iif = iif;
+	u.peer = t->peer;
+	return u;
+}
+
 START_TEST(test_uplink_tables)
 {
 	struct dp *dp = open_none(2);
-	struct dp_tunnel t1 = T("2001:db8:1::2"), t2 = T("2001:db8:1::3"),
-	    t3 = T("2001:db8:1::4");
-	struct dp_rule r;
+	struct dp_tunnel t1 = T("2001:db8:1::2"), t2 = T("2001:db8:1::3");
+	struct dp_uplink u;
 
-	memset(&r, 0, sizeof(r));
-	r.prefix = P("2001:db8:aa::", 64);
-	r.iif = 1;
-	r.peer = t1.peer;
-	ck_assert_int_eq(dp_rule_add(dp, &r, NULL, NULL), -ENOENT);
+	u = U("2001:db8:aa::", 1, &t1);
+	ck_assert_int_eq(dp_uplink_add(dp, &u, record, NULL), -ENOENT);
 	ck_assert_int_eq(dp_tunnel_add(dp, &t1, NULL, NULL), 0);
 	ck_assert_int_eq(dp_tunnel_add(dp, &t2, NULL, NULL), 0);
-	ck_assert_int_eq(dp_tunnel_add(dp, &t3, NULL, NULL), 0);
-	/* A table per LMA, allocated by its first rule. */
-	ck_assert_uint_eq(dp_uplink_table(dp, &t1.peer), 0);
-	ck_assert_int_eq(dp_rule_add(dp, &r, NULL, NULL), 0);
-	ck_assert_uint_eq(dp_uplink_table(dp, &t1.peer), DP_TABLE_UPLINK);
-	r.prefix = P("2001:db8:ab::", 64);
-	ck_assert_int_eq(dp_rule_add(dp, &r, NULL, NULL), 0);
-	ck_assert_uint_eq(dp_uplink_table(dp, &t1.peer), DP_TABLE_UPLINK);
-	r.peer = t2.peer;
-	ck_assert_int_eq(dp_rule_add(dp, &r, NULL, NULL), 0);
-	ck_assert_uint_eq(dp_uplink_table(dp, &t2.peer), DP_TABLE_UPLINK + 1);
-	r.peer = t3.peer;
-	ck_assert_int_eq(dp_rule_add(dp, &r, NULL, NULL), -ENOSPC);
-	ck_assert_int_eq(dp_rule_add(dp, &(struct dp_rule){ r.prefix, 0,
-	    t3.peer }, NULL, NULL), -EINVAL);
+	ck_assert_uint_eq(dp_pending(dp), 4);
+	/* A table (and rule) per access interface, from its first uplink. */
+	ck_assert_uint_eq(dp_uplink_table(dp, 1), 0);
+	ck_assert_int_eq(dp_uplink_add(dp, &u, NULL, NULL), 0);
+	ck_assert_uint_eq(dp_uplink_table(dp, 1), DP_TABLE_UPLINK);
+	ck_assert_uint_eq(dp_pending(dp), 6);	/* + the rule */
+	/* Whatever the LMA: the route names the tunnel, not the table. */
+	u = U("2001:db8:ab::", 1, &t2);
+	ck_assert_int_eq(dp_uplink_add(dp, &u, NULL, NULL), 0);
+	ck_assert_uint_eq(dp_uplink_table(dp, 1), DP_TABLE_UPLINK);
+	ck_assert_uint_eq(dp_pending(dp), 7);	/* one route, no rule */
+	ck_assert_uint_eq(dp_uplink_refs(dp, &t1.peer), 1);
+	ck_assert_uint_eq(dp_uplink_refs(dp, &t2.peer), 1);
+	u = U("2001:db8:ac::", 2, &t1);
+	ck_assert_int_eq(dp_uplink_add(dp, &u, NULL, NULL), 0);
+	ck_assert_uint_eq(dp_uplink_table(dp, 2), DP_TABLE_UPLINK + 1);
+	u = U("2001:db8:ad::", 3, &t1);
+	ck_assert_int_eq(dp_uplink_add(dp, &u, NULL, NULL), -ENOSPC);
+	ck_assert_uint_eq(dp_uplink_table(dp, 3), 0);
+	u = U("2001:db8:ad::", 0, &t1);
+	ck_assert_int_eq(dp_uplink_add(dp, &u, NULL, NULL), -EINVAL);
 	ck_assert_int_eq(dp_commit(dp), 0);
 
-	/* Rules keep the tunnel (and its table) after its last reference. */
+	/* Uplinks keep the tunnel after its last reference... */
 	ck_assert_int_eq(dp_tunnel_del(dp, &t2, NULL, NULL), 0);
-	ck_assert_uint_eq(dp_uplink_table(dp, &t2.peer), DP_TABLE_UPLINK + 1);
-	r.peer = t2.peer;
-	ck_assert_int_eq(dp_rule_del(dp, &r, NULL, NULL), 0);
-	ck_assert_int_eq(dp_rule_del(dp, &r, NULL, NULL), -ENOENT);
-	ck_assert_uint_eq(dp_uplink_table(dp, &t2.peer), 0);
+	ck_assert_uint_eq(dp_uplink_refs(dp, &t2.peer), 1);
 	ck_assert_int_eq(dp_commit(dp), 0);
-	/* The freed slot goes to the next LMA. */
-	r.peer = t3.peer;
-	ck_assert_int_eq(dp_rule_add(dp, &r, NULL, NULL), 0);
-	ck_assert_uint_eq(dp_uplink_table(dp, &t3.peer), DP_TABLE_UPLINK + 1);
+	/* ...but a new one needs a reference. */
+	u = U("2001:db8:ae::", 1, &t2);
+	ck_assert_int_eq(dp_uplink_add(dp, &u, NULL, NULL), -ENOENT);
+	/* A delete names an interface and peer that have uplinks. */
+	u = U("2001:db8:ab::", 4, &t2);
+	ck_assert_int_eq(dp_uplink_del(dp, &u, NULL, NULL), -ENOENT);
+	u = U("2001:db8:ab::", 1, &t2);
+	ck_assert_int_eq(dp_uplink_del(dp, &u, NULL, NULL), 0);
+	ck_assert_int_eq(dp_uplink_del(dp, &u, NULL, NULL), -ENOENT);
+	ck_assert_uint_eq(dp_uplink_refs(dp, &t2.peer), 0);
+	ck_assert_uint_eq(dp_uplink_table(dp, 1), DP_TABLE_UPLINK);
+	u = U("2001:db8:aa::", 1, &t1);
+	ck_assert_int_eq(dp_uplink_del(dp, &u, NULL, NULL), 0);
+	ck_assert_uint_eq(dp_uplink_table(dp, 1), 0);
 	ck_assert_int_eq(dp_commit(dp), 0);
+	/* The freed slot goes to the next interface. */
+	u = U("2001:db8:ad::", 3, &t1);
+	ck_assert_int_eq(dp_uplink_add(dp, &u, NULL, NULL), 0);
+	ck_assert_uint_eq(dp_uplink_table(dp, 3), DP_TABLE_UPLINK);
+	ck_assert_int_eq(dp_commit(dp), 0);
+	/* Removed and added again in one batch: a new rule, in order. */
+	ck_assert_int_eq(dp_uplink_del(dp, &u, NULL, NULL), 0);
+	ck_assert_uint_eq(dp_uplink_table(dp, 3), 0);
+	ck_assert_int_eq(dp_uplink_add(dp, &u, NULL, NULL), 0);
+	ck_assert_uint_eq(dp_uplink_table(dp, 3), DP_TABLE_UPLINK);
+	ck_assert_uint_eq(dp_pending(dp), 4);
+	ck_assert_int_eq(dp_commit(dp), 0);
+	ck_assert_uint_eq(dp_uplink_refs(dp, &t1.peer), 2);
 	dp_close(dp);
 }
 END_TEST
@@ -316,7 +349,7 @@ START_TEST(test_config)
 	cfg.backend = DP_BACKEND_NONE;
 	cfg.window = DP_WINDOW_MAX + 1;
 	ck_assert_int_eq(dp_open(&dp, &cfg), -EINVAL);
-	/* An uplink table range over main would replace its default. */
+	/* An uplink table range over main: a flush would empty main. */
 	dp_config_default(&cfg);
 	cfg.backend = DP_BACKEND_NONE;
 	cfg.table_uplink = 250;

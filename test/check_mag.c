@@ -312,10 +312,13 @@ END_TEST
 
 START_TEST(t_static_profile)
 {
-	static struct mag_static_profile sp[1];
+	static struct mag_static_profile sp[2];
 	const struct mh_msg *u;
 
 	memset(sp, 0, sizeof(sp));
+	/* MAC1 twice, in two spellings: the first entry counts. */
+	strcpy(sp[1].mac, "020000000001");
+	strcpy(sp[1].mnid, "other@pmip6.example");
 	strcpy(sp[0].mac, "02-00-00-00-00-01");
 	strcpy(sp[0].mnid, "lab1@pmip6.example");
 	sp[0].hnp.n = 1;
@@ -323,8 +326,11 @@ START_TEST(t_static_profile)
 	ck_assert_int_eq(prefix6_parse("2001:db8:200:1::/64",
 	    sp[0].hnp.v), 0);
 	mag.conf.profile_source = MAG_PROFILE_STATIC;
-	mag.conf.profiles.n = 1;
+	mag.conf.profiles.n = 2;
 	mag.conf.profiles.v = sp;
+	mag_profiles_free(&mag.profiles);
+	ck_assert_int_eq(mag_profiles_build(&mag.profiles, &mag.conf.profiles,
+	    42), 0);
 	/* No RADIUS: the table answers at once. */
 	mag_mn_seen(&mag, &ifc, MAC1);
 	ck_assert_int_eq(nauth, 0);
@@ -339,6 +345,41 @@ START_TEST(t_static_profile)
 	ck_assert_ptr_null(mag_mn_by_mac(&mag, &ifc, MAC2));
 	ck_assert_int_eq(nignore, 1);
 	free(sp[0].hnp.v);
+}
+END_TEST
+
+/* The index over a large table: every MAC found, its own entry. */
+START_TEST(t_static_profile_index)
+{
+	enum { N = 5000 };
+	struct mag_static_profile *sp = calloc(N, sizeof(*sp));
+	struct conf_list l = { N, sp };
+	struct mag_profiles ix;
+	uint8_t mac[6] = { 2, 0, 1, 0, 0, 0 };
+	size_t i;
+
+	ck_assert_ptr_nonnull(sp);
+	for (i = 0; i < N; i++)
+		snprintf(sp[i].mac, sizeof(sp[i].mac), i % 2 ?
+		    "02:00:01:%02zx:%02zx:%02zx" : "02-00-01-%02zX-%02zX-%02zX",
+		    i >> 16 & 0xff, i >> 8 & 0xff, i & 0xff);
+	ck_assert_int_eq(mag_profiles_build(&ix, &l, 7), 0);
+	for (i = 0; i < N; i++) {
+		mac[3] = (uint8_t)(i >> 16);
+		mac[4] = (uint8_t)(i >> 8);
+		mac[5] = (uint8_t)i;
+		ck_assert_ptr_eq(mag_profiles_find(&ix, mac), &sp[i]);
+	}
+	mac[5] = 0xff;
+	mac[4] = 0xff;
+	ck_assert_ptr_null(mag_profiles_find(&ix, mac));
+	mag_profiles_free(&ix);
+	/* An empty table finds nothing. */
+	l.n = 0;
+	ck_assert_int_eq(mag_profiles_build(&ix, &l, 7), 0);
+	ck_assert_ptr_null(mag_profiles_find(&ix, mac));
+	mag_profiles_free(&ix);
+	free(sp);
 }
 END_TEST
 
@@ -629,6 +670,7 @@ mag_suite(void)
 	tcase_add_test(tc, t_pbu_from_full_profile);
 	tcase_add_test(tc, t_pbu_from_bare_profile);
 	tcase_add_test(tc, t_static_profile);
+	tcase_add_test(tc, t_static_profile_index);
 	tcase_add_test(tc, t_retransmission_schedule);
 	tcase_add_test(tc, t_accept_then_ra_and_refresh);
 	tcase_add_test(tc, t_unmatched_pba_ignored);

@@ -4,6 +4,10 @@
 # libdp alone (through test/dp_tool).  For each backend the kernel has:
 #   - a ping from the MN to the CN crosses the MAG-LMA link as protocol
 #     41 (IPv6-in-IPv6), seen by tcpdump on the LMA;
+#   - the MAG's uplinks are one rule per access interface and one
+#     "default from HNP" route per MN in its table, each into its own
+#     LMA's tunnel; other sources on the access link, and the MAG's own
+#     addresses, are routed as without them;
 #   - dp_close() leaves nothing tagged behind and the local rule back at
 #     pref 0;
 #   - after a SIGKILL the leftovers are there, and the next start clears
@@ -132,10 +136,57 @@ set +e
 lma_script='decap add 2001:db8:1::2;
 	tunnel add 2001:db8:1::1 local 2001:db8:1::2;
 	route add 2001:db8:aa::/64 via 2001:db8:1::1; commit'
+# A second LMA (2001:db8:1::3, only routed to) serves a second MN.
 mag_script='decap add 2001:db8:1::1;
 	tunnel add 2001:db8:1::2 local 2001:db8:1::1;
-	rule add 2001:db8:aa::/64 iif a0 via 2001:db8:1::2;
-	access add 2001:db8:aa::/64 dev a0; commit'
+	uplink add 2001:db8:aa::/64 iif a0 via 2001:db8:1::2;
+	access add 2001:db8:aa::/64 dev a0;
+	tunnel add 2001:db8:1::3 local 2001:db8:1::1;
+	uplink add 2001:db8:ab::/64 iif a0 via 2001:db8:1::3;
+	access add 2001:db8:ab::/64 dev a0; commit'
+
+# The route the MAG picks for a packet from $2 to $3 arriving on a0.
+route_get() {
+	ip -n "$mag" -6 route get "$3" from "$2" iif a0 2>&1
+}
+
+# The MAG's uplink state for backend $1: one rule for a0, one route per
+# MN into its own LMA's tunnel, and everything else as before.
+check_uplinks() {
+	n=$(ip -n "$mag" -6 rule show | grep 'proto 213' | grep -c 'iif')
+	r=$(ip -n "$mag" -6 rule show | grep 'iif a0')
+	[ "$n" -eq 1 ] && echo "$r" | grep -q 'iif a0 lookup 2130 proto 213' ||
+	    fail "$1: want one rule 'iif a0 lookup 2130', have: $r"
+	n=$(ip -n "$mag" -6 route show table 2130 | grep -c '^default from')
+	[ "$n" -eq 2 ] || fail "$1: $n uplink routes in table 2130, want 2"
+	ua=$(route_get "$1" 2001:db8:aa::10 2001:db8:2::2)
+	ub=$(route_get "$1" 2001:db8:ab::10 2001:db8:2::2)
+	echo "$ua" | grep -q 'table 2130' && echo "$ub" | grep -q 'table 2130' ||
+	    fail "$1: MN traffic not in the uplink table: $ua / $ub"
+	if [ "$1" = seg6 ]; then
+		echo "$ua" | grep -q 'segs 1 \[ 2001:db8:1::2 \]' &&
+		    echo "$ub" | grep -q 'segs 1 \[ 2001:db8:1::3 \]' ||
+		    fail "$1: uplinks not to their own LMA: $ua / $ub"
+	else
+		dua=$(echo "$ua" | sed -n 's/.* dev \(pmip6-[^ ]*\).*/\1/p')
+		dub=$(echo "$ub" | sed -n 's/.* dev \(pmip6-[^ ]*\).*/\1/p')
+		[ -n "$dua" ] && [ -n "$dub" ] && [ "$dua" != "$dub" ] ||
+		    fail "$1: uplinks not to their own LMA: $ua / $ub"
+	fi
+	# Another source falls through to main (the MAG-LMA link).
+	r=$(route_get "$1" 2001:db8:bb::10 2001:db8:1::2)
+	echo "$r" | grep -q 'dev g0' && ! echo "$r" | grep -q 'table 2130' ||
+	    fail "$1: other sources on a0 diverted: $r"
+	# The MAG's own addresses stay local, from an MN too.
+	for dst in 2001:db8:1::1 fe80::1; do
+		r=$(route_get "$1" 2001:db8:aa::10 $dst)
+		echo "$r" | grep -q '^local .*table local' ||
+		    fail "$1: $dst not local for an MN: $r"
+	done
+	ip netns exec "$mn" ping -c 1 -W 2 2001:db8:1::1 >/dev/null 2>&1 ||
+	    fail "$1: the MN cannot ping the MAG's address"
+	echo "ok: $1: one rule, a route per MN to its LMA, the rest untouched"
+}
 
 # A ping from the MN to the CN, and protocol 41 both ways on the wire.
 check_traffic() {
@@ -179,6 +230,7 @@ for b in $backends; do
 		    fail "$b: no decap rule on the LMA"
 	fi
 	check_traffic "$b"
+	check_uplinks "$b"
 
 	stop_tool "$lpid" TERM
 	stop_tool "$mpid" TERM

@@ -10,10 +10,10 @@
  * Commands:
  *   tunnel add|del PEER [local ADDR] [dev IF]
  *   route add|replace|del PREFIX [via PEER]
- *   rule add|del PREFIX iif IF via PEER
+ *   uplink add|del PREFIX iif IF via PEER
  *   access add|replace|del PREFIX dev IF
  *   decap add|del ADDR [dev IF]
- *   commit | flush | refs PEER | table PEER
+ *   commit | flush | refs PEER | uplinks PEER | table IF
  *   hold     print "ready", wait for SIGTERM or SIGINT
  * The data plane is opened first (which clears leftovers) and closed at
  * the end (which removes everything), unless the tool is killed.
@@ -176,16 +176,16 @@ request(char **w, int n, struct req *r)
 			return -1;
 		err = add ? dp_route_add(dp, &rt, done, r) :
 		    dp_route_del(dp, &rt, done, r);
-	} else if (strcmp(what, "rule") == 0) {
-		struct dp_rule ru;
+	} else if (strcmp(what, "uplink") == 0) {
+		struct dp_uplink u;
 
-		memset(&ru, 0, sizeof(ru));
-		if (parse_prefix(w[2], &ru.prefix) != 0 ||
-		    parse_if(opt(w, n, 3, "iif"), &ru.iif) != 0 ||
-		    parse_addr(opt(w, n, 3, "via"), &ru.peer) != 0)
+		memset(&u, 0, sizeof(u));
+		if (parse_prefix(w[2], &u.prefix) != 0 ||
+		    parse_if(opt(w, n, 3, "iif"), &u.iif) != 0 ||
+		    parse_addr(opt(w, n, 3, "via"), &u.peer) != 0)
 			return -1;
-		err = add ? dp_rule_add(dp, &ru, done, r) :
-		    dp_rule_del(dp, &ru, done, r);
+		err = add ? dp_uplink_add(dp, &u, done, r) :
+		    dp_uplink_del(dp, &u, done, r);
 	} else if (strcmp(what, "access") == 0) {
 		struct dp_access a;
 
@@ -253,13 +253,22 @@ run(char *line)
 		return err == 0 ? 0 : -1;
 	}
 	if (n == 2 && (strcmp(w[0], "refs") == 0 ||
-	    strcmp(w[0], "table") == 0)) {
+	    strcmp(w[0], "uplinks") == 0)) {
 		struct in6_addr a;
 
 		if (parse_addr(w[1], &a) != 0)
 			return -1;
 		printf("%s %s: %u\n", w[0], w[1], w[0][0] == 'r' ?
-		    dp_tunnel_refs(dp, &a) : (unsigned)dp_uplink_table(dp, &a));
+		    dp_tunnel_refs(dp, &a) : dp_uplink_refs(dp, &a));
+		return 0;
+	}
+	if (n == 2 && strcmp(w[0], "table") == 0) {
+		unsigned ifindex;
+
+		if (parse_if(w[1], &ifindex) != 0)
+			return -1;
+		printf("table %s: %u\n", w[1],
+		    (unsigned)dp_uplink_table(dp, ifindex));
 		return 0;
 	}
 	if (nreq == MAX_REQ) {

@@ -78,6 +78,7 @@ move() {
 	check "MAG$to serves MN1" sh -c "$P6_BIN/ctl/pmip6ctl -s $D/mag$to.sock show bindings | grep -q 'state bound'"
 	check "MAG$from holds no binding for MN1" sh -c "! $P6_BIN/ctl/pmip6ctl -s $D/mag$from.sock show bindings | grep -q mn1"
 	check "MAG$from holds no route or rule for the prefix" sh -c "! ip -n $TOPO_TAG-mag$from -6 route show table all | grep -q '$hnp' && ! ip -n $TOPO_TAG-mag$from -6 rule | grep -q '$hnp'"
+	check "MAG$from has no uplink rule left" [ "$(p6_uplink_rules mag$from)" -eq 0 ]
 	check "traffic flows through MAG$to" topo_exec mn1 ping -6 -c 2 -i 0.1 -W 1 2001:db8:cc::2 >/dev/null
 }
 
@@ -101,8 +102,11 @@ lstate=$(ip -n "$TOPO_TAG-lma" -6 route show table all proto 213 | grep -c "$hnp
 check "LMA holds exactly one route for the prefix ($lstate)" [ "$lstate" -eq 1 ]
 check "MAG2 holds no state for the prefix" sh -c "! p6_has_state mag2 '$hnp'" 2>/dev/null || \
     check "MAG2 holds no state for the prefix" sh -c "! { ip -n $TOPO_TAG-mag2 -6 route show table all; ip -n $TOPO_TAG-mag2 -6 rule; } | grep -q '$hnp'"
+m1=$(p6_mag_routes mag1 "$hnp")
+check "MAG1 holds one downlink and one uplink route ($m1)" [ "$m1" = "1 1" ]
 m1=$({ ip -n "$TOPO_TAG-mag1" -6 route show table all; ip -n "$TOPO_TAG-mag1" -6 rule; } | grep -c "$hnp")
-check "MAG1 holds one downlink route and one uplink rule ($m1)" [ "$m1" -eq 2 ]
+check "MAG1 holds nothing else naming the prefix ($m1)" [ "$m1" -eq 2 ]
+check "MAG1 holds one uplink rule, MAG2 none" [ "$(p6_uplink_rules mag1).$(p6_uplink_rules mag2)" = 1.0 ]
 check "LMA has exactly one binding" sh -c "[ \$($P6_BIN/ctl/pmip6ctl -s $D/lma.sock show bindings | grep -c '^binding') -eq 1 ]"
 for g in a b; do
 	[ -f "$D/gaps.$g" ] || continue

@@ -78,6 +78,11 @@ done
 check "CN reached all $N MNs at once ($okn)" [ $okn -eq "$N" ]
 lr=$(ip -n "$TOPO_TAG-lma" -6 route show table all proto 213 | grep -c 2001:db8:1)
 check "LMA kernel routes match the bindings ($lr)" [ "$lr" -eq "$N" ]
+# Each MAG: an uplink route per MN it serves behind a single rule.
+u1=$(ip -n "$TOPO_TAG-mag1" -6 route show table all proto 213 | grep -c '^default from 2001:db8:1')
+u2=$(ip -n "$TOPO_TAG-mag2" -6 route show table all proto 213 | grep -c '^default from 2001:db8:1')
+check "MAG uplink routes match their MNs ($u1 + $u2)" [ "$u1.$u2" = "$n1.$n2" ]
+check "one uplink rule per MAG" [ "$(p6_uplink_rules mag1).$(p6_uplink_rules mag2)" = 1.1 ]
 
 if [ $fails -ne 0 ]; then
 	for f in lma mag1 mag2; do echo "--- $f log"; tail -20 "$D/$f.log"; done

@@ -6,7 +6,8 @@
 # Run from the build directory, as root.  A RUN is N (first frames from
 # N new MNs at once), N@RATE (paced, per second) or N/W (at most W MNs
 # waiting: N/1 is one at a time, the unloaded latency); default
-# "200/1 1000 5000 5000@2000".  -m may be given twice (default both modes).
+# "200/1 1000 5000 5000@2000 10000@2500 10000@3000".  -m may be given
+# twice (default both modes).
 #
 #   aaa (FreeRADIUS, 2001:db8:ff::10) --+
 #   lma (pmip6-lma,  2001:db8:ff::1) ---+-- core bridge
@@ -14,17 +15,19 @@
 #   mag1 acc0 <-- veth --> inj eth0 (test/bench/frame_inject)
 #
 # Both daemons use the seg6 data plane, so every attach programs real
-# kernel routes and rules on both.  Each run gets a fresh LMA and MAG
+# kernel routes on both (the MAG's downlink and uplink, the LMA's).  Each run gets a fresh LMA and MAG
 # (expected sizes from N, a /40 pool, no heartbeats, no neighbour
 # probing during the run, new_mns_per_second = 0); FreeRADIUS runs
 # threaded and quiet (RADIUS_DEBUG=0) for all of them, answering any
 # 02-00-01-* MAC with an MN identifier and the LMA, the LMA assigning
 # the prefix.  In static mode the MAG's profiles table lists the N MACs
-# (the schema takes at most 4096: larger runs are cut to that), again with LMA-assigned prefixes.
+# (the schema takes at most 16384: larger runs are cut to that), again
+# with LMA-assigned prefixes.
 # pmip6-mag runs on CPU 0, everything else on CPU 1 when there are two.
 # MAG_BENCH_PERF=DIR records pmip6-mag with perf during each run, into
 # DIR/perf.MODE.N.data.  MAG_BENCH_WORKERS sets the MAG's RADIUS
-# workers (default 8).
+# workers (default 8).  MAG_BENCH_LOGS=DIR keeps each run's daemon logs
+# there.
 # Prints frame_inject's lines; never judges them.
 set -u
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -50,7 +53,7 @@ while getopts l:m: ch; do
 done
 shift $((OPTIND - 1))
 [ -n "$modes" ] || modes="radius static"
-[ $# -gt 0 ] || set -- 200/1 1000 5000 5000@2000
+[ $# -gt 0 ] || set -- 200/1 1000 5000 5000@2000 10000@2500 10000@3000
 D=$TOPO_DIR
 workers=${MAG_BENCH_WORKERS:-8}
 
@@ -185,9 +188,9 @@ for mode in $modes; do
 		*@*) rate=${run#*@} ;;
 		*/*) window=${run#*/} ;;
 		esac
-		if [ "$mode" = static ] && [ "$cnt" -gt 4096 ]; then
-			echo "# static: N=$cnt cut to 4096 (the most profiles holds)"
-			cnt=4096
+		if [ "$mode" = static ] && [ "$cnt" -gt 16384 ]; then
+			echo "# static: N=$cnt cut to 16384 (the most profiles holds)"
+			cnt=16384
 		fi
 		lma_conf "$cnt"
 		mag_conf "$mode" "$cnt" "$first"
@@ -225,7 +228,11 @@ for mode in $modes; do
 			wait "$ppid"
 		fi
 		echo "# MAG routes: $(ip -n "$TOPO_TAG-mag1" -6 route show \
-		    table all proto 213 2>/dev/null | grep -c 2001:db8:1)," \
+		    table all proto 213 2>/dev/null | grep -c '^2001:db8:1')" \
+		    "down, $(ip -n "$TOPO_TAG-mag1" -6 route show table all \
+		    proto 213 2>/dev/null | grep -c '^default from 2001:db8:1')" \
+		    "up; MAG rules: $(ip -n "$TOPO_TAG-mag1" -6 rule show \
+		    2>/dev/null | grep -c 'proto 213');" \
 		    "LMA routes: $(ip -n "$TOPO_TAG-lma" -6 route show \
 		    table all proto 213 2>/dev/null | grep -c 2001:db8:1)"
 		echo "# socket drops: MH on LMA $(raw6_drops lma), MH on MAG" \
@@ -233,6 +240,11 @@ for mode in $modes; do
 		grep -i "warn\|err\|fail\|drop" "$D/mag1.log" | head -5
 		stop "$mpid"
 		stop "$lpid"
+		if [ -n "${MAG_BENCH_LOGS:-}" ]; then
+			_r=$(echo "$run" | tr / _)
+			cp "$D/lma.log" "$MAG_BENCH_LOGS/lma.$mode.$_r.log"
+			cp "$D/mag1.log" "$MAG_BENCH_LOGS/mag1.$mode.$_r.log"
+		fi
 		first=$((first + cnt))
 	done
 done

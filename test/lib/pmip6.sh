@@ -381,6 +381,21 @@ p6_gaps() {
 	END { printf "%d %d %.0f\n", n, tx - n, gap }' "$1"
 }
 
+# p6_uplink_rules NS: how many uplink rules ("iif ACCESS lookup T", one
+# per access interface with MNs) a MAG's namespace holds.
+p6_uplink_rules() {
+	ip -n "$TOPO_TAG-$1" -6 rule show 2>/dev/null |
+	    grep 'proto 213' | grep -c ' iif '
+}
+
+# p6_mag_routes NS HNP: the MAG's downlink and uplink routes for the
+# prefix (tables all), "DOWN UP".
+p6_mag_routes() {
+	ip -n "$TOPO_TAG-$1" -6 route show table all proto 213 2>/dev/null |
+	    awk -v p="$2/64" '$1 == p { d++ } $1 == "default" && $3 == p { u++ }
+	    END { printf "%d %d\n", d, u }'
+}
+
 # p6_has_state NS HNP: does the namespace hold any route or rule naming
 # the prefix (tables all)?
 p6_has_state() {
