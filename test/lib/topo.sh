@@ -66,7 +66,10 @@ topo_bg() {
 	n=$1
 	log=$2
 	shift 2
-	ip netns exec "$TOPO_TAG-$n" "$@" >"$log" 2>&1 &
+	# Truncate here, not in the background job: a caller that waits for a
+	# line must not find one an earlier run left in the same log.
+	: >"$log"
+	ip netns exec "$TOPO_TAG-$n" "$@" >>"$log" 2>&1 &
 	TOPO_PIDS="$TOPO_PIDS $!"
 	TOPO_LAST_PID=$!
 }
