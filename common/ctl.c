@@ -71,7 +71,7 @@ conn_free(struct ctl_conn *c)
 	free(c);
 }
 
-static void
+static void __attribute__((format(printf, 2, 0)))
 vappend(struct ctl_conn *c, const char *fmt, va_list ap)
 {
 	va_list aq;
