@@ -508,6 +508,30 @@ bce_count_mnid(const struct bce_cache *c, const uint8_t *mnid, size_t len)
 	return n;
 }
 
+void
+bce_prefetch_buckets(const struct bce_cache *c, const uint8_t *mnid,
+    size_t len, const struct prefix6 *pfx)
+{
+	if (mnid != NULL && len > 0)
+		__builtin_prefetch(&c->mnid.b[hash_bytes(c->seed, mnid, len) &
+		    c->mnid.mask]);
+	if (pfx != NULL)
+		__builtin_prefetch(&c->hnp.b[hash_prefix(c->seed, pfx) &
+		    c->hnp.mask]);
+}
+
+const struct bce *
+bce_mnid_chain(const struct bce_cache *c, const uint8_t *mnid, size_t len)
+{
+	return c->mnid.b[hash_bytes(c->seed, mnid, len) & c->mnid.mask];
+}
+
+const struct bce_hnp *
+bce_hnp_chain(const struct bce_cache *c, const struct prefix6 *pfx)
+{
+	return c->hnp.b[hash_prefix(c->seed, pfx) & c->hnp.mask];
+}
+
 struct bce_peer *
 bce_peer_find(const struct bce_cache *c, const struct in6_addr *a)
 {

@@ -63,6 +63,22 @@ struct lma_conf {
 struct lma_pend;
 struct lma_lq;
 
+/* Received MHs handed to the core together (lma_input_burst()). */
+#define LMA_BURST_MAX	64
+
+struct lma_rx {
+	const uint8_t	*buf;
+	size_t		 len;
+	const struct in6_addr *src;
+};
+
+/* Where a burst is parsed ahead of processing. */
+struct lma_burst {
+	struct mh_msg	 m[LMA_BURST_MAX];
+	struct mh_perr	 pe[LMA_BURST_MAX];
+	enum mh_err	 e[LMA_BURST_MAX];
+};
+
 /* What a binding needs from the data plane, as requests the core makes. */
 struct lma_dp_ops {
 	/* Route pfx toward the MAG at pcoa, replacing a route toward old
@@ -181,6 +197,7 @@ struct lma {
 	struct lma_lq		**lq;		/* lifetime queues, by delay */
 	struct lma_lq		**lq_hash;
 	size_t			 n_lq, cap_lq;
+	struct lma_burst	*burst;		/* lma_input_burst()'s */
 };
 
 enum lma_dp_kind { LMA_DP_AUTO, LMA_DP_SEG6, LMA_DP_IP6TNL, LMA_DP_NONE };
@@ -199,6 +216,13 @@ void	 lma_shutdown(struct lma *);
 /* One received MH: src/dst as the socket reported them. */
 void	 lma_input(struct lma *, const uint8_t *buf, size_t len,
 	    const struct in6_addr *src, const struct in6_addr *dst);
+/* The same for up to LMA_BURST_MAX MHs sent to the LMA address, with
+ * the same effects in the same order, only faster. */
+void	 lma_input_burst(struct lma *, const struct lma_rx *, unsigned n);
+/* The second half of lma_input(): m and e as mh_parse() left them,
+ * err_off its error offset. */
+void	 lma_input_parsed(struct lma *, const struct mh_msg *m,
+	    enum mh_err e, size_t err_off, const struct in6_addr *src);
 int	 lma_send_msg(struct lma *, const struct mh_msg *,
 	    const struct in6_addr *dst);
 uint64_t lma_realtime_ts(void);
@@ -212,6 +236,15 @@ int	 lma_mag_authorized(const struct lma *, const struct in6_addr *);
 /* The data plane's answer for one route queued by dp.route_add_q. */
 void	 lma_route_done(struct lma *, void *tok, const struct prefix6 *,
 	    int status);
+/*
+ * Before a burst of parsed PBUs is processed (lma_input_burst()), this
+ * runs for each of them with stage 0, then for each with stage 1, then
+ * 2: the bindings they will look up are brought into the CPU caches
+ * with their misses overlapping (see bce_prefetch_buckets()).  Only a
+ * hint: it changes nothing.
+ */
+#define LMA_PREFETCH_STAGES	3
+void	 lma_prefetch(const struct lma *, const struct mh_msg *, int stage);
 /* Free what batching kept for reuse (at shutdown). */
 void	 lma_pend_drain(struct lma *);
 /* Its lifetime or deletion delay ran out. */

@@ -35,8 +35,11 @@ lma_init(struct lma *l, struct loop *loop, const struct lma_conf *conf)
 	l->realtime_ts = lma_realtime_ts;
 	if ((l->cache = bce_cache_new((size_t)conf->expected_bindings)) == NULL)
 		return -1;
-	if (conf->pool.n > 0 && (l->pools = lma_pool_new(conf->pool.v,
-	    (unsigned)conf->pool.n, (unsigned)conf->hnp_len)) == NULL) {
+	if ((l->burst = malloc(sizeof(*l->burst))) == NULL ||
+	    (conf->pool.n > 0 && (l->pools = lma_pool_new(conf->pool.v,
+	    (unsigned)conf->pool.n, (unsigned)conf->hnp_len)) == NULL)) {
+		free(l->burst);
+		l->burst = NULL;
 		bce_cache_free(l->cache);
 		return -1;
 	}
@@ -62,6 +65,8 @@ lma_shutdown(struct lma *l)
 	lma_pool_free(l->pools);
 	lma_pend_drain(l);
 	lma_life_free(l);
+	free(l->burst);
+	l->burst = NULL;
 	l->cache = NULL;
 	l->pools = NULL;
 }
@@ -102,36 +107,73 @@ lma_input(struct lma *l, const uint8_t *buf, size_t len,
 	struct mh_msg m;
 	struct mh_perr pe;
 	enum mh_err e;
-	char s[INET6_ADDRSTRLEN];
 
 	(void)dst;
-	if ((e = mh_parse(buf, len, &m, &pe)) != MH_OK) {
+	e = mh_parse(buf, len, &m, &pe);
+	lma_input_parsed(l, &m, e, pe.off, src);
+}
+
+/*
+ * A burst is parsed whole before any of it is processed, so that the
+ * bindings all its PBUs will look up can be prefetched together: with
+ * millions of bindings each lookup is a cache miss, and overlapping them
+ * is what keeps four million bindings about as fast as a thousand.  The
+ * messages are still processed one by one in the order they came.
+ */
+void
+lma_input_burst(struct lma *l, const struct lma_rx *rx, unsigned n)
+{
+	struct lma_burst *b = l->burst;
+	unsigned i, k, stage;
+
+	for (; n > 0; rx += k, n -= k) {
+		k = n < LMA_BURST_MAX ? n : LMA_BURST_MAX;
+		for (i = 0; i < k; i++)
+			b->e[i] = mh_parse(rx[i].buf, rx[i].len, &b->m[i],
+			    &b->pe[i]);
+		for (stage = 0; stage < LMA_PREFETCH_STAGES; stage++)
+			for (i = 0; i < k; i++)
+				if (b->e[i] == MH_OK)
+					lma_prefetch(l, &b->m[i], (int)stage);
+		for (i = 0; i < k; i++)
+			lma_input_parsed(l, &b->m[i], b->e[i], b->pe[i].off,
+			    rx[i].src);
+	}
+}
+
+void
+lma_input_parsed(struct lma *l, const struct mh_msg *m, enum mh_err e,
+    size_t err_off, const struct in6_addr *src)
+{
+	char s[INET6_ADDRSTRLEN];
+
+	if (e != MH_OK) {
 		if (e == MH_ERR_TYPE) {
-			l->stats.rx[m.type]++;
+			l->stats.rx[m->type]++;
 			binding_error(l, src, MH_BE_UNKNOWN_TYPE);
 			return;
 		}
 		l->stats.rx_malformed++;
 		log_rl(&rl_bad, LOG_SUB_MH, LOG_LVL_NOTICE,
 		    "malformed MH from %s: %s at offset %zu",
-		    addr6_ntop(src, s), mh_strerror(e), pe.off);
+		    addr6_ntop(src, s), mh_strerror(e), err_off);
 		return;
 	}
-	l->stats.rx[m.type]++;
+	l->stats.rx[m->type]++;
 	/* Only PBU processing knows how to meet a binding whose routes are
 	 * still queued: settle the batch before anything else runs. */
-	if (m.type != MH_TYPE_BU && l->n_pend > 0 && l->dp.flush != NULL)
+	if (m->type != MH_TYPE_BU && l->n_pend > 0 && l->dp.flush != NULL)
 		l->dp.flush(l->dp.ctx);
-	switch (m.type) {
+	switch (m->type) {
 	case MH_TYPE_BU:
-		lma_pbu(l, &m, src);
+		lma_pbu(l, m, src);
 		break;
 	case MH_TYPE_BR:
-		if (m.br_type == MH_BR_ACK)
-			lma_bra(l, &m, src);
+		if (m->br_type == MH_BR_ACK)
+			lma_bra(l, m, src);
 		break;
 	case MH_TYPE_HB:
-		lma_hb(l, &m, src);
+		lma_hb(l, m, src);
 		break;
 	default:
 		/* BA, BE, BRI: nothing an LMA acts on. */
