@@ -72,13 +72,6 @@ struct lma_rx {
 	const struct in6_addr *src;
 };
 
-/* Where a burst is parsed ahead of processing. */
-struct lma_burst {
-	struct mh_msg	 m[LMA_BURST_MAX];
-	struct mh_perr	 pe[LMA_BURST_MAX];
-	enum mh_err	 e[LMA_BURST_MAX];
-};
-
 /* What a binding needs from the data plane, as requests the core makes. */
 struct lma_dp_ops {
 	/* Route pfx toward the MAG at pcoa, replacing a route toward old
@@ -197,7 +190,6 @@ struct lma {
 	struct lma_lq		**lq;		/* lifetime queues, by delay */
 	struct lma_lq		**lq_hash;
 	size_t			 n_lq, cap_lq;
-	struct lma_burst	*burst;		/* lma_input_burst()'s */
 };
 
 enum lma_dp_kind { LMA_DP_AUTO, LMA_DP_SEG6, LMA_DP_IP6TNL, LMA_DP_NONE };
@@ -216,13 +208,9 @@ void	 lma_shutdown(struct lma *);
 /* One received MH: src/dst as the socket reported them. */
 void	 lma_input(struct lma *, const uint8_t *buf, size_t len,
 	    const struct in6_addr *src, const struct in6_addr *dst);
-/* The same for up to LMA_BURST_MAX MHs sent to the LMA address, with
- * the same effects in the same order, only faster. */
+/* The same for n MHs sent to the LMA address, with the same effects in
+ * the same order, only faster with millions of bindings. */
 void	 lma_input_burst(struct lma *, const struct lma_rx *, unsigned n);
-/* The second half of lma_input(): m and e as mh_parse() left them,
- * err_off its error offset. */
-void	 lma_input_parsed(struct lma *, const struct mh_msg *m,
-	    enum mh_err e, size_t err_off, const struct in6_addr *src);
 int	 lma_send_msg(struct lma *, const struct mh_msg *,
 	    const struct in6_addr *dst);
 uint64_t lma_realtime_ts(void);
@@ -236,19 +224,16 @@ int	 lma_mag_authorized(const struct lma *, const struct in6_addr *);
 /* The data plane's answer for one route queued by dp.route_add_q. */
 void	 lma_route_done(struct lma *, void *tok, const struct prefix6 *,
 	    int status);
-/*
- * Before a burst of parsed PBUs is processed (lma_input_burst()), this
- * runs for each of them with stage 0, then for each with stage 1, then
- * 2: the bindings they will look up are brought into the CPU caches
- * with their misses overlapping (see bce_prefetch_buckets()).  Only a
- * hint: it changes nothing.
- */
-#define LMA_PREFETCH_STAGES	3
-void	 lma_prefetch(const struct lma *, const struct mh_msg *, int stage);
 /* Free what batching kept for reuse (at shutdown). */
 void	 lma_pend_drain(struct lma *);
 /* Its lifetime or deletion delay ran out. */
 void	 lma_binding_expired(struct lma *, struct lma_binding *);
+
+/* lma_prefetch.c: bring into the CPU caches what a burst of received
+ * MHs will look up (at most LMA_BURST_MAX of them are looked at).  Only
+ * a hint: it changes nothing. */
+void	 lma_prefetch_burst(const struct lma *, const struct lma_rx *,
+	    unsigned n);
 
 /* lma_life.c: per-binding deadlines, one queue per distinct delay */
 int	 lma_life_arm(struct lma *, struct lma_binding *, uint64_t delay_ms);
@@ -266,6 +251,10 @@ void	 lma_pool_free(struct lma_pool *);
 int	 lma_pool_alloc(struct lma_pool *, const struct bce_cache *,
 	    struct prefix6 *out);
 void	 lma_pool_release(struct lma_pool *, const struct prefix6 *);
+/* The prefix the k-th lma_pool_alloc() from now will try first, for
+ * prefetching; -1 when there is none. */
+int	 lma_pool_peek(const struct lma_pool *, unsigned k,
+	    struct prefix6 *out);
 int	 lma_pool_contains(const struct lma_pool *, const struct prefix6 *);
 
 /* lma_revoke.c: RFC 5846 */

@@ -35,11 +35,8 @@ lma_init(struct lma *l, struct loop *loop, const struct lma_conf *conf)
 	l->realtime_ts = lma_realtime_ts;
 	if ((l->cache = bce_cache_new((size_t)conf->expected_bindings)) == NULL)
 		return -1;
-	if ((l->burst = malloc(sizeof(*l->burst))) == NULL ||
-	    (conf->pool.n > 0 && (l->pools = lma_pool_new(conf->pool.v,
-	    (unsigned)conf->pool.n, (unsigned)conf->hnp_len)) == NULL)) {
-		free(l->burst);
-		l->burst = NULL;
+	if (conf->pool.n > 0 && (l->pools = lma_pool_new(conf->pool.v,
+	    (unsigned)conf->pool.n, (unsigned)conf->hnp_len)) == NULL) {
 		bce_cache_free(l->cache);
 		return -1;
 	}
@@ -65,8 +62,6 @@ lma_shutdown(struct lma *l)
 	lma_pool_free(l->pools);
 	lma_pend_drain(l);
 	lma_life_free(l);
-	free(l->burst);
-	l->burst = NULL;
 	l->cache = NULL;
 	l->pools = NULL;
 }
@@ -100,6 +95,9 @@ binding_error(struct lma *l, const struct in6_addr *src, uint8_t status)
 	lma_send_msg(l, &be, src);
 }
 
+static void input_parsed(struct lma *, const struct mh_msg *, enum mh_err,
+    size_t, const struct in6_addr *);
+
 void
 lma_input(struct lma *l, const uint8_t *buf, size_t len,
     const struct in6_addr *src, const struct in6_addr *dst)
@@ -110,39 +108,26 @@ lma_input(struct lma *l, const uint8_t *buf, size_t len,
 
 	(void)dst;
 	e = mh_parse(buf, len, &m, &pe);
-	lma_input_parsed(l, &m, e, pe.off, src);
+	input_parsed(l, &m, e, pe.off, src);
 }
 
 /*
- * A burst is parsed whole before any of it is processed, so that the
- * bindings all its PBUs will look up can be prefetched together: with
- * millions of bindings each lookup is a cache miss, and overlapping them
- * is what keeps four million bindings about as fast as a thousand.  The
- * messages are still processed one by one in the order they came.
+ * With millions of bindings each lookup is a cache miss; a burst's
+ * lookups are prefetched together first (lma_prefetch.c), so that their
+ * misses overlap, and then the MHs are processed one by one in order.
  */
 void
 lma_input_burst(struct lma *l, const struct lma_rx *rx, unsigned n)
 {
-	struct lma_burst *b = l->burst;
-	unsigned i, k, stage;
+	unsigned i;
 
-	for (; n > 0; rx += k, n -= k) {
-		k = n < LMA_BURST_MAX ? n : LMA_BURST_MAX;
-		for (i = 0; i < k; i++)
-			b->e[i] = mh_parse(rx[i].buf, rx[i].len, &b->m[i],
-			    &b->pe[i]);
-		for (stage = 0; stage < LMA_PREFETCH_STAGES; stage++)
-			for (i = 0; i < k; i++)
-				if (b->e[i] == MH_OK)
-					lma_prefetch(l, &b->m[i], (int)stage);
-		for (i = 0; i < k; i++)
-			lma_input_parsed(l, &b->m[i], b->e[i], b->pe[i].off,
-			    rx[i].src);
-	}
+	lma_prefetch_burst(l, rx, n);
+	for (i = 0; i < n; i++)
+		lma_input(l, rx[i].buf, rx[i].len, rx[i].src, NULL);
 }
 
-void
-lma_input_parsed(struct lma *l, const struct mh_msg *m, enum mh_err e,
+static void
+input_parsed(struct lma *l, const struct mh_msg *m, enum mh_err e,
     size_t err_off, const struct in6_addr *src)
 {
 	char s[INET6_ADDRSTRLEN];

@@ -42,10 +42,6 @@ struct lma_pend {
 	uint8_t		 moved, reviving, trigger;
 };
 
-/* MN-ID octets after a binding worth bringing in with it: typical NAIs
- * are shorter. */
-static const size_t lb_prefetch_mnid = 32;
-
 static struct log_ratelimit rl_unauth = LOG_RATELIMIT_INIT(10000, 10);
 static struct log_ratelimit rl_reject = LOG_RATELIMIT_INIT(10000, 20);
 
@@ -952,59 +948,6 @@ pbu_process(struct lma *l, const struct mh_msg *m, const struct in6_addr *src,
 	if (st == MH_BA_SEQ_OUT_OF_WINDOW && lb != NULL)
 		a.seq = lb->last_seq;	/* RFC 6275 9.5.1 */
 	reject(l, &a, st, src, m);
-}
-
-/* Every cache line of a binding, its MN-ID included. */
-static void
-prefetch_binding(const struct lma_binding *lb)
-{
-	const char *p = (const char *)lb;
-	size_t off;
-
-	for (off = 0; off < sizeof(*lb) + lb_prefetch_mnid; off += 64)
-		__builtin_prefetch(p + off);
-}
-
-void
-lma_prefetch(const struct lma *l, const struct mh_msg *m, int stage)
-{
-	const struct mh_opts *o = &m->opt;
-	const struct bce_hnp *h;
-	const struct bce *b;
-	struct prefix6 p, *pp = NULL;
-	unsigned i;
-
-	if (m->type != MH_TYPE_BU || !(o->present & MH_HAS_MNID) ||
-	    o->mnid_len == 0)
-		return;
-	for (i = 0; i < o->n_hnp; i++) {
-		if (hnp_nonzero(&o->hnp[i])) {
-			to_prefix6(&o->hnp[i], &p);
-			pp = &p;
-			break;
-		}
-	}
-	switch (stage) {
-	case 0:
-		bce_prefetch_buckets(l->cache, o->mnid, o->mnid_len, pp);
-		break;
-	case 1:
-		/* The buckets have arrived: on to what they point at. */
-		if ((b = bce_mnid_chain(l->cache, o->mnid, o->mnid_len)) !=
-		    NULL)
-			prefetch_binding(lb_of((struct bce *)(uintptr_t)b));
-		if (pp != NULL && (h = bce_hnp_chain(l->cache, pp)) != NULL) {
-			__builtin_prefetch(h);
-			__builtin_prefetch((const char *)h + sizeof(*h) - 1);
-		}
-		break;
-	default:
-		/* A prefix node names its binding. */
-		if (pp != NULL && (h = bce_hnp_chain(l->cache, pp)) != NULL &&
-		    h->owner != NULL)
-			prefetch_binding(lb_of(h->owner));
-		break;
-	}
 }
 
 void

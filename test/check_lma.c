@@ -882,6 +882,48 @@ START_TEST(t_burst_same_as_one_by_one)
 }
 END_TEST
 
+/* The hints lma_prefetch.c works from lead where the lookups will go. */
+START_TEST(t_prefetch_hints)
+{
+	struct mh_prefix p1 = attach("mn1@x", &MAG1);
+	struct prefix6 pfx, next0, next1;
+	struct bce_hint h;
+	const struct bce *b, *want;
+	const struct bce_hnp *hn;
+	struct mh_prefix p2, p3;
+
+	want = bce_by_mnid(lma.cache, (const uint8_t *)"mn1@x", 5);
+	ck_assert_ptr_nonnull(want);
+	pfx.addr = p1.addr;
+	pfx.len = p1.len;
+	bce_hint(lma.cache, (const uint8_t *)"mn1@x", 5, &pfx, &h);
+	for (b = bce_hint_mnid_chain(lma.cache, &h); b != NULL && b != want;
+	    b = b->mnid_next)
+		;
+	ck_assert_ptr_eq(b, want);
+	for (hn = bce_hint_hnp_chain(lma.cache, &h); hn != NULL &&
+	    hn->owner != want; hn = hn->hash_next)
+		;
+	ck_assert_ptr_nonnull(hn);
+	bce_hint(lma.cache, NULL, 0, NULL, &h);
+	ck_assert_ptr_null(bce_hint_mnid_chain(lma.cache, &h));
+	ck_assert_ptr_null(bce_hint_hnp_chain(lma.cache, &h));
+
+	/* The pool's next two prefixes are the next two assigned. */
+	ck_assert_int_eq(lma_pool_peek(lma.pools, 0, &next0), 0);
+	ck_assert_int_eq(lma_pool_peek(lma.pools, 1, &next1), 0);
+	p2 = attach("mn2@x", &MAG1);
+	p3 = attach("mn3@x", &MAG1);
+	ck_assert(IN6_ARE_ADDR_EQUAL(&p2.addr, &next0.addr));
+	ck_assert(IN6_ARE_ADDR_EQUAL(&p3.addr, &next1.addr));
+	/* A released prefix is handed out again first. */
+	lma_revoke_mn(&lma, (const uint8_t *)"mn2@x", 5);
+	ck_assert_int_eq(lma_pool_peek(lma.pools, 0, &next0), 0);
+	p2 = attach("mn4@x", &MAG1);
+	ck_assert(IN6_ARE_ADDR_EQUAL(&p2.addr, &next0.addr));
+}
+END_TEST
+
 START_TEST(t_heartbeat_path_failure)
 {
 	teardown();
@@ -952,6 +994,7 @@ lma_suite(void)
 	tcase_add_test(tc, t_sequence_mode);
 	tcase_add_test(tc, t_heartbeat_and_errors);
 	tcase_add_test(tc, t_burst_same_as_one_by_one);
+	tcase_add_test(tc, t_prefetch_hints);
 	tcase_add_test(tc, t_heartbeat_path_failure);
 	tcase_add_test(tc, t_admin_revoke);
 	suite_add_tcase(s, tc);
