@@ -924,6 +924,54 @@ START_TEST(t_prefetch_hints)
 }
 END_TEST
 
+/*
+ * The burst path reads keys from the octets before any parse: every cut
+ * of a PBU and random octets, each in a buffer of exactly its size (so
+ * a sanitizer build catches any read past it), change nothing but what
+ * lma_input() would do with them.
+ */
+START_TEST(t_burst_hostile_octets)
+{
+	struct mh_msg m;
+	uint8_t full[MH_MAX_LEN], *cut;
+	struct lma_rx rx;
+	size_t len, i;
+	unsigned seed = 5213, r;
+
+	attach("mn1@x", &MAG1);
+	pbu(&m, "mn1@x", "2001:db8:100::", MH_HI_UNCHANGED);
+	ck_assert_int_eq(mh_build(&m, NULL, NULL, full, sizeof(full), &len),
+	    MH_OK);
+	rx.src = &MAG1;
+	for (i = 0; i < len; i++) {
+		cut = malloc(i ? i : 1);
+		ck_assert_ptr_nonnull(cut);
+		memcpy(cut, full, i);
+		rx.buf = cut;
+		rx.len = i;
+		lma_input_burst(&lma, &rx, 1);
+		free(cut);
+	}
+	for (r = 0; r < 2000; r++) {
+		size_t n = 8 + rand_r(&seed) % 64;
+
+		cut = malloc(n);
+		ck_assert_ptr_nonnull(cut);
+		memcpy(cut, full, n < len ? n : len);
+		for (i = 0; i < 4; i++)
+			cut[6 + rand_r(&seed) % (n - 6)] = (uint8_t)rand_r(&seed);
+		cut[2] = MH_TYPE_BU;
+		rx.buf = cut;
+		rx.len = n;
+		lma_input_burst(&lma, &rx, 1);
+		free(cut);
+	}
+	/* The binding is still there and still answers. */
+	ck_assert_ptr_nonnull(bce_by_mnid(lma.cache, (const uint8_t *)"mn1@x",
+	    5));
+}
+END_TEST
+
 START_TEST(t_heartbeat_path_failure)
 {
 	teardown();
@@ -995,6 +1043,7 @@ lma_suite(void)
 	tcase_add_test(tc, t_heartbeat_and_errors);
 	tcase_add_test(tc, t_burst_same_as_one_by_one);
 	tcase_add_test(tc, t_prefetch_hints);
+	tcase_add_test(tc, t_burst_hostile_octets);
 	tcase_add_test(tc, t_heartbeat_path_failure);
 	tcase_add_test(tc, t_admin_revoke);
 	suite_add_tcase(s, tc);
