@@ -64,6 +64,7 @@ main(int argc, char **argv)
 	static uint8_t bufs[MH_SOCK_BATCH][MH_MAX_LEN + 1];
 	struct mh_dgram rx[MH_SOCK_BATCH], tx[MH_SOCK_BATCH];
 	struct in6_addr self;
+	char name[INET6_ADDRSTRLEN];
 	struct pollfd p;
 	struct sigaction sa;
 	unsigned long echoed = 0, calls = 0, wakes = 0;
@@ -92,7 +93,8 @@ main(int argc, char **argv)
 		rx[i].buf = bufs[i];
 		rx[i].cap = sizeof(bufs[i]);
 	}
-	printf("mh_echo: answering on %s\n", argv[optind - 1]);
+	printf("mh_echo: answering on %s\n", inet_ntop(AF_INET6, &self, name,
+	    sizeof(name)));
 	fflush(stdout);
 	p.fd = fd;
 	p.events = POLLIN;
