@@ -508,6 +508,34 @@ bce_count_mnid(const struct bce_cache *c, const uint8_t *mnid, size_t len)
 	return n;
 }
 
+void
+bce_hint(const struct bce_cache *c, const uint8_t *mnid, size_t len,
+    const struct prefix6 *pfx, struct bce_hint *k)
+{
+	k->has_mnid = mnid != NULL && len > 0;
+	k->has_hnp = pfx != NULL;
+	if (k->has_mnid) {
+		k->mnid_h = hash_bytes(c->seed, mnid, len);
+		__builtin_prefetch(&c->mnid.b[k->mnid_h & c->mnid.mask]);
+	}
+	if (k->has_hnp) {
+		k->hnp_h = hash_prefix(c->seed, pfx);
+		__builtin_prefetch(&c->hnp.b[k->hnp_h & c->hnp.mask]);
+	}
+}
+
+const struct bce *
+bce_hint_mnid_chain(const struct bce_cache *c, const struct bce_hint *k)
+{
+	return k->has_mnid ? c->mnid.b[k->mnid_h & c->mnid.mask] : NULL;
+}
+
+const struct bce_hnp *
+bce_hint_hnp_chain(const struct bce_cache *c, const struct bce_hint *k)
+{
+	return k->has_hnp ? c->hnp.b[k->hnp_h & c->hnp.mask] : NULL;
+}
+
 struct bce_peer *
 bce_peer_find(const struct bce_cache *c, const struct in6_addr *a)
 {

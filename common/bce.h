@@ -111,6 +111,30 @@ unsigned bce_count_mnid(const struct bce_cache *, const uint8_t *mnid,
     size_t len);
 struct bce_peer *bce_peer_find(const struct bce_cache *,
     const struct in6_addr *);
+
+/*
+ * Batched lookups.  With millions of bindings every lookup misses the
+ * CPU caches twice (bucket, then entry), and one after the other the
+ * misses add up.  A caller holding several keys at once (a receive
+ * burst) first calls bce_hint() for every key, which hashes it and
+ * prefetches its buckets; then reads the chain heads with
+ * bce_hint_mnid_chain()/bce_hint_hnp_chain() and prefetches what they
+ * point to; and only then does the real lookups: the misses of the
+ * whole burst overlap.  A NULL key is skipped.  The chain heads are the
+ * first entries of the buckets, whatever their keys: for prefetching
+ * only.
+ */
+struct bce_hint {
+	uint32_t	 mnid_h, hnp_h;
+	uint8_t		 has_mnid, has_hnp;
+};
+
+void bce_hint(const struct bce_cache *, const uint8_t *mnid, size_t len,
+    const struct prefix6 *pfx, struct bce_hint *);
+const struct bce *bce_hint_mnid_chain(const struct bce_cache *,
+    const struct bce_hint *);
+const struct bce_hnp *bce_hint_hnp_chain(const struct bce_cache *,
+    const struct bce_hint *);
 /* Peers, for heartbeat and "show peers"; NULL ends the walk. */
 struct bce_peer *bce_peer_first(const struct bce_cache *);
 struct bce_peer *bce_peer_next(const struct bce_peer *);

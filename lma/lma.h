@@ -63,6 +63,15 @@ struct lma_conf {
 struct lma_pend;
 struct lma_lq;
 
+/* Received MHs handed to the core together (lma_input_burst()). */
+#define LMA_BURST_MAX	64
+
+struct lma_rx {
+	const uint8_t	*buf;
+	size_t		 len;
+	const struct in6_addr *src;
+};
+
 /* What a binding needs from the data plane, as requests the core makes. */
 struct lma_dp_ops {
 	/* Route pfx toward the MAG at pcoa, replacing a route toward old
@@ -199,6 +208,9 @@ void	 lma_shutdown(struct lma *);
 /* One received MH: src/dst as the socket reported them. */
 void	 lma_input(struct lma *, const uint8_t *buf, size_t len,
 	    const struct in6_addr *src, const struct in6_addr *dst);
+/* The same for n MHs sent to the LMA address, with the same effects in
+ * the same order, only faster with millions of bindings. */
+void	 lma_input_burst(struct lma *, const struct lma_rx *, unsigned n);
 int	 lma_send_msg(struct lma *, const struct mh_msg *,
 	    const struct in6_addr *dst);
 uint64_t lma_realtime_ts(void);
@@ -217,6 +229,12 @@ void	 lma_pend_drain(struct lma *);
 /* Its lifetime or deletion delay ran out. */
 void	 lma_binding_expired(struct lma *, struct lma_binding *);
 
+/* lma_prefetch.c: bring into the CPU caches what a burst of received
+ * MHs will look up (at most LMA_BURST_MAX of them are looked at).  Only
+ * a hint: it changes nothing. */
+void	 lma_prefetch_burst(const struct lma *, const struct lma_rx *,
+	    unsigned n);
+
 /* lma_life.c: per-binding deadlines, one queue per distinct delay */
 int	 lma_life_arm(struct lma *, struct lma_binding *, uint64_t delay_ms);
 void	 lma_life_cancel(struct lma *, struct lma_binding *);
@@ -233,6 +251,10 @@ void	 lma_pool_free(struct lma_pool *);
 int	 lma_pool_alloc(struct lma_pool *, const struct bce_cache *,
 	    struct prefix6 *out);
 void	 lma_pool_release(struct lma_pool *, const struct prefix6 *);
+/* The prefix the k-th lma_pool_alloc() from now will try first, for
+ * prefetching; -1 when there is none. */
+int	 lma_pool_peek(const struct lma_pool *, unsigned k,
+	    struct prefix6 *out);
 int	 lma_pool_contains(const struct lma_pool *, const struct prefix6 *);
 
 /* lma_revoke.c: RFC 5846 */

@@ -375,6 +375,32 @@ ipsec_event(enum ipsecctl_event ev, const struct ipsecctl_sa *sa, void *ctx)
 	}
 }
 
+/* What of a receive burst is for the core, in order. */
+static void
+burst_process(struct lma_daemon *d, struct mh_dgram *rx, int n)
+{
+	struct lma_rx in[MH_SOCK_BATCH];
+	unsigned k = 0;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (rx[i].err != 0) {
+			d->lma.stats.rx_malformed++;
+			continue;
+		}
+		/* Only what is addressed to the LMA address is ours. */
+		if (!IN6_ARE_ADDR_EQUAL(&rx[i].ri.dst, &d->conf.lmaa))
+			continue;
+		if (!ipsec_ok(d, &rx[i].ri))
+			continue;
+		in[k].buf = rx[i].buf;
+		in[k].len = rx[i].len;
+		in[k].src = &rx[i].ri.src;
+		k++;
+	}
+	lma_input_burst(&d->lma, in, k);
+}
+
 static void
 mh_readable(int fd, uint32_t ev, void *ctx)
 {
@@ -393,20 +419,7 @@ mh_readable(int fd, uint32_t ev, void *ctx)
 	while (budget-- > 0) {
 		if ((n = mh_sock_recv_batch(fd, rx, MH_SOCK_BATCH)) <= 0)
 			break;
-		for (i = 0; i < n; i++) {
-			if (rx[i].err != 0) {
-				d->lma.stats.rx_malformed++;
-				continue;
-			}
-			/* Only what is addressed to the LMA address is
-			 * ours. */
-			if (!IN6_ARE_ADDR_EQUAL(&rx[i].ri.dst, &d->conf.lmaa))
-				continue;
-			if (!ipsec_ok(d, &rx[i].ri))
-				continue;
-			lma_input(&d->lma, rx[i].buf, rx[i].len, &rx[i].ri.src,
-			    &rx[i].ri.dst);
-		}
+		burst_process(d, rx, n);
 		if (n < MH_SOCK_BATCH)
 			break;
 	}

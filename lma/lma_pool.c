@@ -125,6 +125,28 @@ lma_pool_alloc(struct lma_pool *lp, const struct bce_cache *c,
 }
 
 int
+lma_pool_peek(const struct lma_pool *lp, unsigned k, struct prefix6 *out)
+{
+	const struct pool *p;
+	unsigned i;
+
+	if (k < lp->nfree) {
+		*out = lp->free[lp->nfree - 1 - k];
+		return 0;
+	}
+	k -= (unsigned)lp->nfree;
+	for (i = 0; i < lp->n; i++) {
+		p = &lp->p[i];
+		if (p->count - p->cursor > k) {
+			nth(p, lp->plen, p->cursor + k, out);
+			return 0;
+		}
+		k -= (unsigned)(p->count - p->cursor);
+	}
+	return -1;
+}
+
+int
 lma_pool_contains(const struct lma_pool *lp, const struct prefix6 *pfx)
 {
 	unsigned i;

@@ -17,6 +17,8 @@
 struct sent {
 	struct in6_addr	 dst;
 	struct mh_msg	 m;
+	uint8_t		 raw[512];	/* the octets as sent */
+	size_t		 len;
 };
 
 struct dpreq {
@@ -67,6 +69,9 @@ rec_send(void *ctx, const struct in6_addr *src, const struct in6_addr *dst,
 	ck_assert_int_lt(nout, MAX_OUT);
 	ck_assert_int_eq(mh_parse(mh, len, &out[nout].m, &pe), MH_OK);
 	out[nout].dst = *dst;
+	ck_assert_uint_le(len, sizeof(out[nout].raw));
+	memcpy(out[nout].raw, mh, len);
+	out[nout].len = len;
 	nout++;
 	return 0;
 }
@@ -730,6 +735,248 @@ START_TEST(t_heartbeat_and_errors)
 }
 END_TEST
 
+/*
+ * A burst given at once (what the daemon does with each recvmmsg) must
+ * have exactly the effects of the same MHs given one by one: the same
+ * octets sent to the same peers in the same order, the same routes, the
+ * same counters, whatever mix of PBUs, errors and other types it holds.
+ */
+enum { BURST_N = 9 };
+
+static void
+burst_run(int at_once, uint8_t bufs[BURST_N][MH_MAX_LEN], size_t *lens,
+    const struct in6_addr **srcs)
+{
+	struct lma_rx rx[BURST_N];
+	int i;
+
+	if (!at_once) {
+		for (i = 0; i < BURST_N; i++)
+			lma_input(&lma, bufs[i], lens[i], srcs[i], &LMAA);
+		return;
+	}
+	for (i = 0; i < BURST_N; i++) {
+		rx[i].buf = bufs[i];
+		rx[i].len = lens[i];
+		rx[i].src = srcs[i];
+	}
+	/* A cache this small is not prefetched by lma_input_burst(): ask
+	 * for it, so that this checks it changes nothing. */
+	lma_prefetch_burst(&lma, rx, BURST_N);
+	lma_input_burst(&lma, rx, BURST_N);
+}
+
+START_TEST(t_burst_same_as_one_by_one)
+{
+	static uint8_t bufs[BURST_N][MH_MAX_LEN];
+	static struct sent first[MAX_OUT];
+	static struct dpreq first_dp[MAX_OUT];
+	const struct in6_addr *srcs[BURST_N];
+	size_t lens[BURST_N];
+	struct lma_stats st;
+	struct mh_msg m;
+	int i, run, n1 = 0, ndp1 = 0;
+
+	for (run = 0; run < 2; run++) {
+		if (run == 1) {
+			teardown();
+			setup();
+		}
+		/* Both are registered before the burst, so it refreshes,
+		 * hands off and de-registers them. */
+		attach("mn1@x", &MAG1);
+		attach("mn2@x", &MAG1);
+		nout = ndp = 0;
+		advance(10);
+		i = 0;
+		pbu(&m, "mn3@x", "::", MH_HI_NEW_IF);
+		srcs[i] = &MAG1;
+		ck_assert_int_eq(mh_build(&m, NULL, NULL, bufs[i], MH_MAX_LEN,
+		    &lens[i]), MH_OK);
+		i++;
+		pbu(&m, "mn1@x", "2001:db8:100::", MH_HI_UNCHANGED);
+		srcs[i] = &MAG1;
+		ck_assert_int_eq(mh_build(&m, NULL, NULL, bufs[i], MH_MAX_LEN,
+		    &lens[i]), MH_OK);
+		i++;
+		/* Malformed, then an unknown type (Binding Error). */
+		memset(bufs[i], 0, 16);
+		bufs[i][0] = 6;
+		bufs[i][1] = 1;
+		bufs[i][2] = MH_TYPE_BU;
+		lens[i] = 16;
+		srcs[i++] = &MAG2;
+		memset(bufs[i], 0, 16);
+		bufs[i][0] = 59;
+		bufs[i][1] = 1;
+		bufs[i][2] = 99;
+		lens[i] = 16;
+		srcs[i++] = &MAG2;
+		pbu(&m, "mn2@x", "2001:db8:100:1::", MH_HI_MAG_HANDOFF);
+		srcs[i] = &MAG2;
+		ck_assert_int_eq(mh_build(&m, NULL, NULL, bufs[i], MH_MAX_LEN,
+		    &lens[i]), MH_OK);
+		i++;
+		pbu(&m, "mn4@x", "::", MH_HI_NEW_IF);
+		srcs[i] = &EVIL;
+		ck_assert_int_eq(mh_build(&m, NULL, NULL, bufs[i], MH_MAX_LEN,
+		    &lens[i]), MH_OK);
+		i++;
+		/* A second PBU for mn1 in the same burst: stale timestamp. */
+		pbu(&m, "mn1@x", "2001:db8:100::", MH_HI_UNCHANGED);
+		m.opt.ts -= 1;
+		srcs[i] = &MAG1;
+		ck_assert_int_eq(mh_build(&m, NULL, NULL, bufs[i], MH_MAX_LEN,
+		    &lens[i]), MH_OK);
+		i++;
+		pbu(&m, "mn1@x", "2001:db8:100::", MH_HI_UNCHANGED);
+		m.lifetime = 0;
+		m.opt.ts += 1;
+		srcs[i] = &MAG1;
+		ck_assert_int_eq(mh_build(&m, NULL, NULL, bufs[i], MH_MAX_LEN,
+		    &lens[i]), MH_OK);
+		i++;
+		pbu(&m, "mn3@x", "2001:db8:100:2::", MH_HI_UNCHANGED);
+		m.opt.ts += 2;
+		srcs[i] = &MAG1;
+		ck_assert_int_eq(mh_build(&m, NULL, NULL, bufs[i], MH_MAX_LEN,
+		    &lens[i]), MH_OK);
+		i++;
+		ck_assert_int_eq(i, BURST_N);
+		burst_run(run, bufs, lens, srcs);
+		if (run == 0) {
+			n1 = nout;
+			ndp1 = ndp;
+			memcpy(first, out, sizeof(first));
+			memcpy(first_dp, dpq, sizeof(first_dp));
+			st = lma.stats;
+			continue;
+		}
+		ck_assert_int_eq(nout, n1);
+		ck_assert_int_eq(ndp, ndp1);
+		for (i = 0; i < nout; i++) {
+			ck_assert(IN6_ARE_ADDR_EQUAL(&out[i].dst,
+			    &first[i].dst));
+			ck_assert_uint_eq(out[i].len, first[i].len);
+			ck_assert(memcmp(out[i].raw, first[i].raw,
+			    out[i].len) == 0);
+		}
+		for (i = 0; i < ndp; i++) {
+			ck_assert_int_eq(dpq[i].op, first_dp[i].op);
+			ck_assert(IN6_ARE_ADDR_EQUAL(&dpq[i].pfx.addr,
+			    &first_dp[i].pfx.addr));
+			ck_assert_int_eq(dpq[i].pfx.len, first_dp[i].pfx.len);
+			ck_assert(IN6_ARE_ADDR_EQUAL(&dpq[i].peer,
+			    &first_dp[i].peer));
+			ck_assert_int_eq(dpq[i].has_old, first_dp[i].has_old);
+		}
+		ck_assert(memcmp(&st, &lma.stats, sizeof(st)) == 0);
+	}
+	/* And the burst did what it says: seven PBAs, a Binding Error and
+	 * a BRI to mn2's previous MAG. */
+	ck_assert_int_eq(n1, 9);
+	ck_assert_uint_eq(st.rx_malformed, 1);
+	ck_assert_uint_eq(st.tx[MH_TYPE_BE], 1);
+	ck_assert_uint_eq(st.bri_sent, 1);
+	ck_assert_uint_eq(st.pba_status[MH_BA_ACCEPTED], 2 + 5);
+	ck_assert_uint_eq(st.pba_status[MH_BA_TIMESTAMP_LOWER], 1);
+	ck_assert_uint_eq(st.pba_status[MH_BA_MAG_NOT_AUTHORIZED], 1);
+	ck_assert_uint_eq(st.handoffs, 1);
+}
+END_TEST
+
+/* The hints lma_prefetch.c works from lead where the lookups will go. */
+START_TEST(t_prefetch_hints)
+{
+	struct mh_prefix p1 = attach("mn1@x", &MAG1);
+	struct prefix6 pfx, next0, next1;
+	struct bce_hint h;
+	const struct bce *b, *want;
+	const struct bce_hnp *hn;
+	struct mh_prefix p2, p3;
+
+	want = bce_by_mnid(lma.cache, (const uint8_t *)"mn1@x", 5);
+	ck_assert_ptr_nonnull(want);
+	pfx.addr = p1.addr;
+	pfx.len = p1.len;
+	bce_hint(lma.cache, (const uint8_t *)"mn1@x", 5, &pfx, &h);
+	for (b = bce_hint_mnid_chain(lma.cache, &h); b != NULL && b != want;
+	    b = b->mnid_next)
+		;
+	ck_assert_ptr_eq(b, want);
+	for (hn = bce_hint_hnp_chain(lma.cache, &h); hn != NULL &&
+	    hn->owner != want; hn = hn->hash_next)
+		;
+	ck_assert_ptr_nonnull(hn);
+	bce_hint(lma.cache, NULL, 0, NULL, &h);
+	ck_assert_ptr_null(bce_hint_mnid_chain(lma.cache, &h));
+	ck_assert_ptr_null(bce_hint_hnp_chain(lma.cache, &h));
+
+	/* The pool's next two prefixes are the next two assigned. */
+	ck_assert_int_eq(lma_pool_peek(lma.pools, 0, &next0), 0);
+	ck_assert_int_eq(lma_pool_peek(lma.pools, 1, &next1), 0);
+	p2 = attach("mn2@x", &MAG1);
+	p3 = attach("mn3@x", &MAG1);
+	ck_assert(IN6_ARE_ADDR_EQUAL(&p2.addr, &next0.addr));
+	ck_assert(IN6_ARE_ADDR_EQUAL(&p3.addr, &next1.addr));
+	/* A released prefix is handed out again first. */
+	lma_revoke_mn(&lma, (const uint8_t *)"mn2@x", 5);
+	ck_assert_int_eq(lma_pool_peek(lma.pools, 0, &next0), 0);
+	p2 = attach("mn4@x", &MAG1);
+	ck_assert(IN6_ARE_ADDR_EQUAL(&p2.addr, &next0.addr));
+}
+END_TEST
+
+/*
+ * The prefetch reads keys from the octets before any parse: every cut
+ * of a PBU and random octets, each in a buffer of exactly its size (so
+ * a sanitizer build catches any read past it), change nothing but what
+ * lma_input() would do with them.
+ */
+START_TEST(t_burst_hostile_octets)
+{
+	struct mh_msg m;
+	uint8_t full[MH_MAX_LEN], *cut;
+	struct lma_rx rx;
+	size_t len, i;
+	unsigned seed = 5213, r;
+
+	attach("mn1@x", &MAG1);
+	pbu(&m, "mn1@x", "2001:db8:100::", MH_HI_UNCHANGED);
+	ck_assert_int_eq(mh_build(&m, NULL, NULL, full, sizeof(full), &len),
+	    MH_OK);
+	rx.src = &MAG1;
+	for (i = 0; i < len; i++) {
+		cut = malloc(i ? i : 1);
+		ck_assert_ptr_nonnull(cut);
+		memcpy(cut, full, i);
+		rx.buf = cut;
+		rx.len = i;
+		lma_prefetch_burst(&lma, &rx, 1);
+		lma_input_burst(&lma, &rx, 1);
+		free(cut);
+	}
+	for (r = 0; r < 2000; r++) {
+		size_t n = 8 + rand_r(&seed) % 64;
+
+		cut = malloc(n);
+		ck_assert_ptr_nonnull(cut);
+		memcpy(cut, full, n < len ? n : len);
+		for (i = 0; i < 4; i++)
+			cut[6 + rand_r(&seed) % (n - 6)] = (uint8_t)rand_r(&seed);
+		cut[2] = MH_TYPE_BU;
+		rx.buf = cut;
+		rx.len = n;
+		lma_prefetch_burst(&lma, &rx, 1);
+		lma_input_burst(&lma, &rx, 1);
+		free(cut);
+	}
+	/* The binding is still there and still answers. */
+	ck_assert_ptr_nonnull(bce_by_mnid(lma.cache, (const uint8_t *)"mn1@x",
+	    5));
+}
+END_TEST
+
 START_TEST(t_heartbeat_path_failure)
 {
 	teardown();
@@ -799,6 +1046,9 @@ lma_suite(void)
 	tcase_add_test(tc, t_hi4_times_out);
 	tcase_add_test(tc, t_sequence_mode);
 	tcase_add_test(tc, t_heartbeat_and_errors);
+	tcase_add_test(tc, t_burst_same_as_one_by_one);
+	tcase_add_test(tc, t_prefetch_hints);
+	tcase_add_test(tc, t_burst_hostile_octets);
 	tcase_add_test(tc, t_heartbeat_path_failure);
 	tcase_add_test(tc, t_admin_revoke);
 	suite_add_tcase(s, tc);

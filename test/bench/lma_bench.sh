@@ -1,7 +1,7 @@
 #!/bin/sh
 # lma_bench.sh: pmip6-lma under closed-loop PBU load (see BENCHMARKS.md).
 #
-#   test/bench/lma_bench.sh [-d none|seg6] [-w WINDOW] [-r] N [N ...]
+#   test/bench/lma_bench.sh [-d none|seg6] [-w WINDOW] [-r] [-e] N [N ...]
 #
 # Run from the build directory, as root.  Two namespaces joined by a veth
 # pair: "lma" runs pmip6-lma, "mag" holds both MAG addresses and runs
@@ -11,10 +11,12 @@
 # re-registration, handoff and de-registration.  The daemon runs on CPU 0
 # and the generator on CPU 1 when the machine has two.  -r turns
 # revocation on (a BRI per handoff, acknowledged by the generator).
+# -e runs test/bench/mh_echo in the daemon's place: the same socket,
+# batching and pinning with no PMIPv6 logic, the kernel path's ceiling.
 # A veth pair delivers a packet into the other namespace from the
 # sender's CPU, so the LMA's CPU time includes the kernel receiving its
 # PBAs on the generator's behalf (steering that elsewhere with RPS was
-# slower here: it adds an IPI per packet).
+# 2.7 times slower here: it adds an IPI per packet).
 # Prints the generator's lines as they come; never judges them.
 set -u
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -25,15 +27,18 @@ trap topo_cleanup EXIT INT TERM
 
 LMA=${LMA_BIN:-./lma/pmip6-lma}
 GEN=${PBU_BENCH:-./test/bench/pbu_bench}
+ECHO=${MH_ECHO:-./test/bench/mh_echo}
+echo_only=false
 dataplane=none
 window=32
 revocation=false
-while getopts d:rw: ch; do
+while getopts d:erw: ch; do
 	case $ch in
 	d) dataplane=$OPTARG ;;
+	e) echo_only=true ;;
 	r) revocation=true ;;
 	w) window=$OPTARG ;;
-	*) echo "usage: $0 [-d none|seg6] [-w W] [-r] N..." >&2; exit 2 ;;
+	*) echo "usage: $0 [-d none|seg6] [-w W] [-r] [-e] N..." >&2; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
@@ -56,9 +61,26 @@ if [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then
 	pin_gen="taskset -c 1"
 fi
 
-echo "# lma_bench: dataplane=$dataplane window=$window" \
+what="dataplane=$dataplane"
+$echo_only && what="mh_echo"
+echo "# lma_bench: $what window=$window" \
     "revocation=$revocation $(nproc) CPUs, $(uname -r)"
 for count in "$@"; do
+	if $echo_only; then
+		# shellcheck disable=SC2086
+		topo_bg lma "$D/lma.log" $pin_lma "$ECHO" -l 2001:db8:ff::1
+		lpid=$TOPO_LAST_PID
+		topo_wait_for "$D/lma.log" "answering on" 200 || exit 1
+		echo "# N=$count"
+		# shellcheck disable=SC2086
+		topo_exec mag $pin_gen "$GEN" -l 2001:db8:ff::1 \
+		    -a 2001:db8:ff::2 -b 2001:db8:ff::3 -n "$count" \
+		    -w "$window" -p "$lpid" -t 2000
+		kill -TERM "$lpid" 2>/dev/null
+		wait "$lpid" 2>/dev/null
+		grep "answered" "$D/lma.log"
+		continue
+	fi
 	cat >"$D/lma.conf" <<CONF
 address = "2001:db8:ff::1";
 hnp_pools = [ "2001:db8:1000::/40" ];

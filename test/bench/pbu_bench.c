@@ -110,16 +110,17 @@ addr(const char *s, struct in6_addr *a)
 	}
 }
 
-/* LMA CPU time in microseconds: from the tick counters, and (-1 if the
- * kernel lacks it) from schedstat's nanoseconds. */
+/* LMA CPU time in microseconds: from the tick counters (in all, and in
+ * user space alone), and (-1 if the kernel lacks it) from schedstat's
+ * nanoseconds. */
 static void
-lma_cpu(long pid, double *stat_us, double *sched_us)
+lma_cpu(long pid, double *stat_us, double *user_us, double *sched_us)
 {
 	char path[64], buf[1024], *p;
 	unsigned long long ut = 0, st = 0, ns;
 	FILE *f;
 
-	*stat_us = *sched_us = -1;
+	*stat_us = *user_us = *sched_us = -1;
 	if (pid <= 0)
 		return;
 	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
@@ -127,9 +128,12 @@ lma_cpu(long pid, double *stat_us, double *sched_us)
 		if (fgets(buf, sizeof(buf), f) != NULL &&
 		    (p = strrchr(buf, ')')) != NULL &&
 		    sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u "
-		    "%llu %llu", &ut, &st) == 2)
+		    "%llu %llu", &ut, &st) == 2) {
 			*stat_us = (double)(ut + st) * 1e6 /
 			    (double)sysconf(_SC_CLK_TCK);
+			*user_us = (double)ut * 1e6 /
+			    (double)sysconf(_SC_CLK_TCK);
+		}
 		fclose(f);
 	}
 	snprintf(path, sizeof(path), "/proc/%ld/schedstat", pid);
@@ -338,7 +342,8 @@ run_phase(struct bench *b, enum phase ph)
 	struct mh_dgram d[SLOTS_MAX];
 	unsigned filled[SLOTS_MAX];
 	const struct in6_addr *src;
-	double c0s, c0n, c1s, c1n, secs;
+	double c0s, c0u, c0n, c1s, c1u, c1n, g0s, g0u, g0n, g1s, g1u, g1n;
+	double secs;
 	uint32_t next = 0;
 	uint64_t t0, t1;
 	unsigned s, nd, k;
@@ -352,7 +357,8 @@ run_phase(struct bench *b, enum phase ph)
 		b->slots[s].busy = 0;
 		b->free_slots[b->n_free++] = s;
 	}
-	lma_cpu(b->pid, &c0s, &c0n);
+	lma_cpu(b->pid, &c0s, &c0u, &c0n);
+	lma_cpu((long)getpid(), &g0s, &g0u, &g0n);
 	t0 = now_ns();
 	while (next < b->n || b->n_free < b->window) {
 		/* Fill the window, then one sendmmsg for all of it. */
@@ -394,7 +400,8 @@ run_phase(struct bench *b, enum phase ph)
 		expire(b, now_ns());
 	}
 	t1 = now_ns();
-	lma_cpu(b->pid, &c1s, &c1n);
+	lma_cpu(b->pid, &c1s, &c1u, &c1n);
+	lma_cpu((long)getpid(), &g1s, &g1u, &g1n);
 	secs = (double)(t1 - t0) / 1e9;
 	qsort(b->lat, b->n_lat, sizeof(b->lat[0]), cmp_u32);
 	k = (unsigned)(b->ok + b->rejected + b->timeouts);
@@ -406,9 +413,12 @@ run_phase(struct bench *b, enum phase ph)
 	    pct_us(b->lat, b->n_lat, 0.90), pct_us(b->lat, b->n_lat, 0.99),
 	    b->n_lat ? (double)b->lat[b->n_lat - 1] / 1e3 : 0.0);
 	if (b->pid > 0 && k > 0)
-		printf(" lma_cpu_us_per_pbu=%.2f lma_cpu_sched_us_per_pbu=%.2f "
-		    "rss_kb=%ld", (c1s - c0s) / k, c0n < 0 ? -1.0 :
+		printf(" lma_cpu_us_per_pbu=%.2f lma_user_us_per_pbu=%.2f "
+		    "lma_cpu_sched_us_per_pbu=%.2f rss_kb=%ld",
+		    (c1s - c0s) / k, (c1u - c0u) / k, c0n < 0 ? -1.0 :
 		    (c1n - c0n) / k, lma_rss_kb(b->pid));
+	if (k > 0 && g0n >= 0)
+		printf(" gen_cpu_sched_us_per_pbu=%.2f", (g1n - g0n) / k);
 	printf("\n");
 	for (s = 1; s < 256; s++)
 		if (b->status_seen[s] != 0)
