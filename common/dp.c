@@ -142,6 +142,7 @@ peer_get(struct dp *dp, const struct in6_addr *a)
 		return NULL;
 	p->addr = *a;
 	p->status = DP_ST_NONE;
+	dp->sweep_due = true;	/* freed by sweep() if its op never runs */
 	h = dp_addr_hash(a);
 	p->next = dp->peers[h];
 	dp->peers[h] = p;
@@ -172,6 +173,7 @@ iif_get(struct dp *dp, unsigned ifindex)
 		return NULL;
 	i->ifindex = ifindex;
 	i->status = DP_ST_NONE;
+	dp->sweep_due = true;
 	i->next = dp->iifs[ifindex % DP_IIF_BUCKETS];
 	dp->iifs[ifindex % DP_IIF_BUCKETS] = i;
 	return i;
@@ -510,6 +512,7 @@ dp_decap_add(struct dp *dp, const struct dp_decap *req, dp_done_fn *done,
 			return -ENOMEM;
 		d->local = req->local;
 		d->status = DP_ST_NONE;
+		dp->sweep_due = true;
 		d->next = dp->decaps;
 		dp->decaps = d;
 	}
@@ -625,22 +628,35 @@ settle(struct dp *dp, struct dp_queue *run)
 	}
 }
 
+/*
+ * The ops of q no longer point anywhere.  An object left with no count
+ * at all is due for sweep(); the last op pointing at it is the only way
+ * one gets there after its creation, so sweep() need not look otherwise.
+ */
 static void
-unpend(struct dp_queue *q)
+unpend(struct dp *dp, struct dp_queue *q)
 {
 	size_t i;
 
 	for (i = 0; i < q->n; i++) {
-		if (q->v[i].peer != NULL)
-			q->v[i].peer->pending--;
-		if (q->v[i].decap != NULL)
-			q->v[i].decap->pending--;
-		if (q->v[i].iif != NULL)
-			q->v[i].iif->pending--;
+		struct dp_peer *p = q->v[i].peer;
+		struct dp_decap_ent *d = q->v[i].decap;
+		struct dp_iif *f = q->v[i].iif;
+
+		if (p != NULL && --p->pending + p->refs + p->uplinks == 0)
+			dp->sweep_due = true;
+		if (d != NULL && --d->pending + d->refs == 0)
+			dp->sweep_due = true;
+		if (f != NULL && --f->pending + f->refs == 0)
+			dp->sweep_due = true;
 	}
 }
 
-/* Frees what nothing refers to any more. */
+/*
+ * Frees what nothing refers to any more.  A walk of every table, so only
+ * when unpend() or a creation said something may be free: a commit of
+ * routes alone (the common case) skips it.
+ */
 static void
 sweep(struct dp *dp)
 {
@@ -648,6 +664,10 @@ sweep(struct dp *dp)
 	struct dp_decap_ent **dd, *d;
 	struct dp_iif **ii, *i;
 	unsigned h;
+
+	if (!dp->sweep_due)
+		return;
+	dp->sweep_due = false;
 
 	for (h = 0; h < DP_PEER_BUCKETS; h++)
 		for (pp = &dp->peers[h]; (p = *pp) != NULL;) {
@@ -692,8 +712,8 @@ dp_commit(struct dp *dp)
 	dp_run_queue(dp, &dp->run);
 	settle(dp, &dp->run);
 	dp_run_queue(dp, &dp->fix);
-	unpend(&dp->run);
-	unpend(&dp->fix);
+	unpend(dp, &dp->run);
+	unpend(dp, &dp->fix);
 	dp->fix.n = 0;
 	sweep(dp);
 
@@ -720,7 +740,7 @@ cancel_queue(struct dp *dp)
 	for (i = 0; i < dp->q.n; i++)
 		if (dp->q.v[i].done != NULL)
 			dp->q.v[i].done(dp->q.v[i].arg, -ECANCELED);
-	unpend(&dp->q);
+	unpend(dp, &dp->q);
 	dp->q.n = 0;
 }
 

@@ -137,6 +137,7 @@ struct dp {
 	struct dp_queue	 run;
 	struct dp_queue	 fix;		/* undoing half-done requests */
 	bool		 committing;
+	bool		 sweep_due;	/* see sweep() */
 	/* Bookkeeping. */
 	struct dp_peer	*peers[DP_PEER_BUCKETS];
 	struct dp_iif	*iifs[DP_IIF_BUCKETS];
