@@ -84,6 +84,7 @@ struct aaa {
 	struct aaa_srv	 srv[AAA_MAX_SERVERS];
 	unsigned	 nsrv;
 	int		 efd;
+	int		 stop_fd;	/* readable once stopping: xo.stop_fd */
 	pthread_t	*threads;
 	unsigned	 nthreads;
 	radius_send_fn	*send_fn;
@@ -474,6 +475,11 @@ aaa_destroy(struct aaa *a)
 	a->stopping = 1;
 	pthread_cond_broadcast(&a->cv);
 	pthread_mutex_unlock(&a->mu);
+	/* Workers waiting on a server give up now, not after its timeouts:
+	 * the eventfd stays readable, so every one of them sees it. */
+	if (a->stop_fd != -1 &&
+	    write(a->stop_fd, &(uint64_t){ 1 }, sizeof(uint64_t)) == -1)
+		log_warn(LOG_SUB_AAA, "eventfd");
 	for (i = 0; i < a->nthreads; i++)
 		pthread_join(a->threads[i], NULL);
 	free(a->threads);
@@ -490,6 +496,8 @@ aaa_destroy(struct aaa *a)
 		loop_del_fd(a->loop, a->efd);
 		close(a->efd);
 	}
+	if (a->stop_fd != -1)
+		close(a->stop_fd);
 	radius_handle_free(a->rh);
 	explicit_bzero(a->srv, sizeof(a->srv));
 	pthread_cond_destroy(&a->cv);
@@ -636,6 +644,7 @@ aaa_new(struct loop *loop, const struct aaa_config *c, char *err,
 		return NULL;
 	}
 	a->efd = -1;
+	a->stop_fd = -1;
 	a->loop = loop;
 	log_ratelimit_init(&a->rl, LOG_RL_INTERVAL_MS, LOG_RL_BURST);
 	pthread_mutex_init(&a->mu, NULL);
@@ -675,10 +684,12 @@ aaa_new(struct loop *loop, const struct aaa_config *c, char *err,
 		}
 		a->nsrv++;
 	}
-	if ((a->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) == -1) {
+	if ((a->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) == -1 ||
+	    (a->stop_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) == -1) {
 		snprintf(err, errlen, "eventfd: %s", strerror(errno));
 		goto fail;
 	}
+	a->xo.stop_fd = a->stop_fd;
 	if (loop_add_fd(loop, a->efd, EPOLLIN, aaa_on_done, a) == -1) {
 		snprintf(err, errlen, "cannot watch the eventfd: %s",
 		    strerror(errno));

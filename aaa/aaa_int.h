@@ -100,6 +100,12 @@ struct radius_xopts {
 	socklen_t	bind_len;	/* 0: any */
 	int		add_ma;		/* Message-Authenticator in requests */
 	int		require_ma;	/* ... and in Access-Request replies */
+	/*
+	 * > 0: an fd that becomes readable when the exchange must end now
+	 * (shutdown), so that no worker holds aaa_free() for its timeouts.
+	 * 0 (stdin, never such an fd) when unused, as in zeroed options.
+	 */
+	int		stop_fd;
 };
 /* A worker's socket to one server, kept from one exchange to the next. */
 struct radius_conn {
@@ -113,7 +119,8 @@ void		 radius_conn_close(struct radius_conn *c);
  * socket (c NULL: a socket of its own, closed at the end).  Returns
  * an rc_send_status (OK_RC, REJECT_RC, CHALLENGE_RC, TIMEOUT_RC,
  * BADRESP_RC: only bad replies came, ERROR_RC) or RADIUS_REFUSED_RC,
- * with the reply's attributes in *recv and a reason in why.  queued_ms
+ * with the reply's attributes in *recv and a reason in why (ERROR_RC
+ * with "shutting down" when o's stop_fd ended it).  queued_ms
  * (CLOCK_MONOTONIC) sets an Accounting-Request's Acct-Delay-Time.
  */
 int		 radius_exchange(rc_handle *rh, const struct radius_peer *p,

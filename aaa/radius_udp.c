@@ -149,10 +149,20 @@ conn_ready(struct radius_conn *c, const struct radius_peer *p,
 	return 0;
 }
 
+/* Whether o's stop_fd says the exchange must end. */
+static int
+stopped(const struct radius_xopts *o)
+{
+	struct pollfd pfd = { .fd = o->stop_fd, .events = POLLIN };
+
+	return o->stop_fd > 0 && poll(&pfd, 1, 0) == 1;
+}
+
 /*
  * Wait up to ms for a valid reply to req; 1 with it in rep (length in
- * *n), 0 on timeout, -1 with errno on a socket error.  *bad counts the
- * replies dropped that claim to answer req.
+ * *n), 0 on timeout, -1 with errno on a socket error, -2 when o's
+ * stop_fd fired.  *bad counts the replies dropped that claim to answer
+ * req.
  */
 static int
 await_reply(int fd, const uint8_t *req, const struct radius_peer *p,
@@ -160,18 +170,23 @@ await_reply(int fd, const uint8_t *req, const struct radius_peer *p,
     char *why, size_t wl)
 {
 	uint64_t end = now_ms() + o->timeout_ms, t;
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	struct pollfd pfd[2] = {
+		{ .fd = fd, .events = POLLIN },
+		{ .fd = o->stop_fd > 0 ? o->stop_fd : -1, .events = POLLIN },
+	};
 	ssize_t r;
 	int pr;
 
 	while ((t = now_ms()) < end) {
-		pr = poll(&pfd, 1, (int)(end - t));
+		pr = poll(pfd, 2, (int)(end - t));
 		if (pr == -1 && errno == EINTR)
 			continue;
 		if (pr == -1)
 			return -1;
 		if (pr == 0)
 			return 0;
+		if (pfd[1].revents != 0)
+			return -2;
 		r = recv(fd, rep, RADIUS_MAX_LEN, 0);
 		if (r == -1 && (errno == EINTR || errno == EAGAIN))
 			continue;
@@ -241,6 +256,10 @@ radius_exchange(rc_handle *rh, const struct radius_peer *p,
 
 	*recv = NULL;
 	why[0] = '\0';
+	if (stopped(o)) {
+		snprintf(why, wl, "shutting down");
+		return ERROR_RC;
+	}
 	if (c != NULL)
 		fd = conn_ready(c, p, o) == 0 ? c->fd : -1;
 	else
@@ -257,9 +276,16 @@ radius_exchange(rc_handle *rh, const struct radius_peer *p,
 			rc = ERROR_RC;
 			break;
 		}
-		if (send_packet(fd, req, (size_t)len) == -1 ||
-		    (w = await_reply(fd, req, p, o, rep, &rn, &bad, why,
-		    wl)) == -1) {
+		if (send_packet(fd, req, (size_t)len) == -1)
+			w = -1;
+		else
+			w = await_reply(fd, req, p, o, rep, &rn, &bad, why, wl);
+		if (w == -2) {
+			snprintf(why, wl, "shutting down");
+			rc = ERROR_RC;
+			break;
+		}
+		if (w == -1) {
 			rc = errno == ECONNREFUSED ? RADIUS_REFUSED_RC :
 			    ERROR_RC;
 			snprintf(why, wl, "%s", strerror(errno));

@@ -3,15 +3,20 @@
  * scripted transport: callbacks on the loop thread, failover and going
  * back to the first server, timeouts, cancel (queued and in flight), a
  * full queue, accounting, and shutdown with requests in flight or from
- * inside a callback.
+ * inside a callback; and shutdown while real exchanges wait on a server
+ * that never answers.
  */
 #include "config.h"
 
+#include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "check_aaa.h"
@@ -388,6 +393,63 @@ START_TEST(test_pool_free_in_callback)
 }
 END_TEST
 
+static uint64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+START_TEST(test_pool_free_interrupts_exchanges)
+{
+	struct sockaddr_in6 sa = { .sin6_family = AF_INET6,
+	    .sin6_port = htons(40020), .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+	char text[512], err[512], path[128], buf[4096];
+	struct pollfd pfd;
+	struct outcome o[2];
+	uint64_t t0, took;
+	int fd, got = 0, i;
+
+	/* A server that takes requests and never answers: the workers'
+	 * real exchanges wait 20 s per try, twice, for each request. */
+	fd = socket(AF_INET6, SOCK_DGRAM, 0);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	snprintf(path, sizeof(path), "%s/secret", tmpdir);
+	write_file(path, "testing123\n", 0600);
+	snprintf(text, sizeof(text), "radius = { workers = 2; queue_max = 16;"
+	    " timeout_ms = 20000; retries = 1; servers = ({ address = \"::1\";"
+	    " auth_port = 40020; secret_file = \"%s\"; }); };", path);
+	ck_assert_msg(apply_text(text, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_ptr_nonnull(lp = loop_new());
+	pool = aaa_new(lp, &conf, err, sizeof(err));
+	ck_assert_msg(pool != NULL, "%s", err);
+	memset(o, 0, sizeof(o));
+	for (i = 0; i < 2; i++)
+		ck_assert_uint_ne(aaa_auth(pool, MAC1, 1, on_done, &o[i]), 0);
+	/* Both workers are now waiting for their replies. */
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	while (got < 2 && poll(&pfd, 1, 5000) == 1)
+		if (recv(fd, buf, sizeof(buf), 0) > 0)
+			got++;
+	ck_assert_int_eq(got, 2);
+	t0 = now_ms();
+	aaa_free(pool);
+	took = now_ms() - t0;
+	pool = NULL;
+	/* Without the stop the join takes 40 s; 5 s is noise-proof. */
+	ck_assert_msg(took < 5000, "aaa_free took %llu ms",
+	    (unsigned long long)took);
+	for (i = 0; i < 2; i++)
+		ck_assert_int_eq(o[i].n, 0);
+	loop_free(lp);
+	close(fd);
+}
+END_TEST
+
 void
 aaa_pool_tcases(Suite *s)
 {
@@ -403,5 +465,6 @@ aaa_pool_tcases(Suite *s)
 	tcase_add_test(tc, test_pool_acct);
 	tcase_add_test(tc, test_pool_free_pending);
 	tcase_add_test(tc, test_pool_free_in_callback);
+	tcase_add_test(tc, test_pool_free_interrupts_exchanges);
 	suite_add_tcase(s, tc);
 }
