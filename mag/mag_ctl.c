@@ -115,7 +115,8 @@ cmd_stats(struct ctl_conn *c, int argc, char **argv, void *ctx)
 		    "\"reject\":%llu,\"aaa_timeout\":%llu,\"reg_failed\":%llu,"
 		    "\"retransmits\":%llu,\"detach\":%llu,\"revoked\":%llu,"
 		    "\"malformed\":%llu,\"unmatched\":%llu,"
-		    "\"lma_restarts\":%llu,\"pba_status\":{", d->mag.n_mn,
+		    "\"lma_restarts\":%llu,\"unprotected\":%llu,"
+		    "\"held_for_sa\":%llu,\"pba_status\":{", d->mag.n_mn,
 		    (unsigned long long)s->attach,
 		    (unsigned long long)s->accept,
 		    (unsigned long long)s->reject,
@@ -126,7 +127,9 @@ cmd_stats(struct ctl_conn *c, int argc, char **argv, void *ctx)
 		    (unsigned long long)s->revoked,
 		    (unsigned long long)s->rx_malformed,
 		    (unsigned long long)s->rx_unmatched,
-		    (unsigned long long)s->lma_restarts);
+		    (unsigned long long)s->lma_restarts,
+		    (unsigned long long)d->rx_unprotected,
+		    (unsigned long long)d->tx_held);
 		for (i = 0; i < 256; i++) {
 			if (s->pba_status[i] == 0)
 				continue;
@@ -139,13 +142,16 @@ cmd_stats(struct ctl_conn *c, int argc, char **argv, void *ctx)
 	}
 	ctl_printf(c, "stats mns %zu attach %llu accept %llu reject %llu "
 	    "aaa_timeout %llu\nstats reg_failed %llu retransmits %llu "
-	    "detach %llu revoked %llu lma_restarts %llu\n", d->mag.n_mn,
+	    "detach %llu revoked %llu lma_restarts %llu\n"
+	    "stats unprotected %llu held_for_sa %llu\n", d->mag.n_mn,
 	    (unsigned long long)s->attach, (unsigned long long)s->accept,
 	    (unsigned long long)s->reject, (unsigned long long)s->aaa_timeout,
 	    (unsigned long long)s->reg_failed,
 	    (unsigned long long)s->retransmits, (unsigned long long)s->detach,
 	    (unsigned long long)s->revoked,
-	    (unsigned long long)s->lma_restarts);
+	    (unsigned long long)s->lma_restarts,
+	    (unsigned long long)d->rx_unprotected,
+	    (unsigned long long)d->tx_held);
 	for (i = 0; i < 256; i++)
 		if (s->pba_status[i] != 0)
 			ctl_printf(c, "stats pba %u %s %llu\n", i,

@@ -23,6 +23,7 @@ struct mag_daemon {
 	int		 mh_fd;
 	struct ipsecctl	*ipsec;		/* NULL: IPsec off */
 	uint64_t	 tx_held;	/* PBUs held for an SA */
+	uint64_t	 rx_unprotected;	/* MH dropped: not through its SA */
 	int		 fg;
 	uint8_t		 link_mac[6];
 };

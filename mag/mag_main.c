@@ -392,6 +392,7 @@ ipsec_ok(struct mag_daemon *d, const struct mh_rxinfo *ri)
 	    ipsecctl_rx_allowed(d->ipsec, &d->conf.ipsec, &ri->src,
 	    ri->ifindex))
 		return 1;
+	d->rx_unprotected++;
 	log_rl(&rl, LOG_SUB_IPSEC, LOG_LVL_WARN, "dropped an MH from %s "
 	    "that did not arrive through its IPsec SA",
 	    addr6_ntop(&ri->src, s));

@@ -88,6 +88,7 @@ check "no binding changed" sh -c "[ \$($P6_BIN/ctl/pmip6ctl -s $D/lma.sock show 
 r=$(topo_exec aaa "$P6_BIN/test/pbu_client" 2001:db8:ff::10 2001:db8:ff::2 hb)
 check "MAG1 did not answer a plaintext heartbeat request ($r)" [ "$r" = no-hb ]
 check "MAG1 logged the drop" grep -q "dropped an MH from 2001:db8:ff::10 that did not arrive through its IPsec SA" "$D/mag1.log"
+check "MAG1 counted it as unprotected" sh -c "$P6_BIN/ctl/pmip6ctl -s $D/mag1.sock show stats --json | grep -q '\"unprotected\":[1-9]'"
 # Taken in, its answer would have had MAG1 ask for an SA with the sender.
 sleep 0.2
 check "  and asked for no SA with the sender" sh -c "! $P6_BIN/ctl/pmip6ctl -s $D/mag1.sock show peers | grep -q 'peer 2001:db8:ff::10 '"
