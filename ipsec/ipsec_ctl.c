@@ -656,6 +656,21 @@ ipsecctl_rx_allowed(struct ipsecctl *c, const struct ipsec_conf *conf,
 	return is_tun(c, conf->tun_interface, ifindex);
 }
 
+int
+ipsecctl_rx_check(struct ipsecctl *c, const struct ipsec_conf *conf,
+    const struct in6_addr *src, unsigned ifindex, uint64_t *dropped)
+{
+	static struct log_ratelimit rl = LOG_RATELIMIT_INIT(10000, 10);
+	char s[INET6_ADDRSTRLEN];
+
+	if (c == NULL || ipsecctl_rx_allowed(c, conf, src, ifindex))
+		return 1;
+	(*dropped)++;
+	log_rl(&rl, LOG_SUB_IPSEC, LOG_LVL_WARN, "dropped an MH from %s "
+	    "that did not arrive through its IPsec SA", addr6_ntop(src, s));
+	return 0;
+}
+
 const char *
 ipsecctl_state_name(const struct ipsecctl *c, const struct in6_addr *peer)
 {

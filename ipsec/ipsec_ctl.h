@@ -107,6 +107,14 @@ int		 ipsecctl_may_send(struct ipsecctl *c,
 int		 ipsecctl_rx_allowed(struct ipsecctl *c,
 		    const struct ipsec_conf *conf, const struct in6_addr *src,
 		    unsigned ifindex);
+/*
+ * Either daemon, for every MH it receives: 1 to process it; 0 when
+ * ipsecctl_rx_allowed() refuses it, which is counted in *dropped and
+ * logged (rate-limited).  c NULL (IPsec off) takes everything.
+ */
+int		 ipsecctl_rx_check(struct ipsecctl *c,
+		    const struct ipsec_conf *conf, const struct in6_addr *src,
+		    unsigned ifindex, uint64_t *dropped);
 
 /* NULL if the library has never heard of peer. */
 const struct ipsecctl_sa *ipsecctl_find(const struct ipsecctl *c,

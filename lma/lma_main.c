@@ -318,18 +318,8 @@ mh_send_cb(void *ctx, const struct in6_addr *src, const struct in6_addr *dst,
 static int
 ipsec_ok(struct lma_daemon *d, const struct mh_rxinfo *ri)
 {
-	static struct log_ratelimit rl = LOG_RATELIMIT_INIT(10000, 10);
-	char s[INET6_ADDRSTRLEN];
-
-	if (d->ipsec == NULL ||
-	    ipsecctl_rx_allowed(d->ipsec, &d->conf.ipsec, &ri->src,
-	    ri->ifindex))
-		return 1;
-	d->rx_unprotected++;
-	log_rl(&rl, LOG_SUB_IPSEC, LOG_LVL_WARN, "dropped an MH from %s "
-	    "that did not arrive through its IPsec SA",
-	    addr6_ntop(&ri->src, s));
-	return 0;
+	return ipsecctl_rx_check(d->ipsec, &d->conf.ipsec, &ri->src,
+	    ri->ifindex, &d->rx_unprotected);
 }
 
 /*
