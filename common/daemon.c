@@ -1,7 +1,7 @@
 /*
- * daemon.c: start-up and shutdown chores both daemons share: detaching
- * with a readiness report, parent directories for sockets and state
- * files, and the pid file.
+ * daemon.c: start-up and shutdown chores both daemons share: the command
+ * line, detaching with a readiness report, parent directories for
+ * sockets and state files, and the pid file.
  *
  * Detaching before the set-up would leave a failure after the fork to
  * syslog alone, and an init script could only say "did not start".  So
@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +34,56 @@ static int daemon_ready_fd = -1;
 
 static void	daemon_startup_log(enum log_subsys, enum log_level,
 		    const char *, void *);
+
+static void __attribute__((noreturn))
+daemon_usage(const char *name, const char *role)
+{
+	fprintf(stderr, "usage: %s [-dnv] [-c config] [-p pidfile]\n"
+	    "  -c  configuration file (default /etc/pmip6/%s.conf)\n"
+	    "  -d  stay in the foreground and log to stderr\n"
+	    "  -n  check the configuration, print it, and exit\n"
+	    "  -p  pid file (default /run/pmip6/%s.pid)\n"
+	    "  -v  print the version\n", name, role, role);
+	exit(2);
+}
+
+void
+daemon_args(int argc, char **argv, const char *name, const char *role,
+    struct daemon_args *a)
+{
+	/* Both daemons run in one process in no test, so static is fine. */
+	static char conf[64], pid[64];
+	int ch;
+
+	snprintf(conf, sizeof(conf), "/etc/pmip6/%s.conf", role);
+	snprintf(pid, sizeof(pid), "/run/pmip6/%s.pid", role);
+	memset(a, 0, sizeof(*a));
+	a->conf_path = conf;
+	a->pidfile = pid;
+	while ((ch = getopt(argc, argv, "c:dnp:v")) != -1) {
+		switch (ch) {
+		case 'c':
+			a->conf_path = optarg;
+			break;
+		case 'd':
+			a->fg = 1;
+			break;
+		case 'n':
+			a->check = 1;
+			break;
+		case 'p':
+			a->pidfile = optarg;
+			break;
+		case 'v':
+			printf("%s %s\n", name, PACKAGE_VERSION);
+			exit(0);
+		default:
+			daemon_usage(name, role);
+		}
+	}
+	if (optind != argc)
+		daemon_usage(name, role);
+}
 
 static void
 daemon_startup_log(enum log_subsys sub, enum log_level level,

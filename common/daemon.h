@@ -6,6 +6,22 @@
 #ifndef PMIP6_DAEMON_H
 #define PMIP6_DAEMON_H
 
+/* The command line both daemons take. */
+struct daemon_args {
+	const char	*conf_path;	/* -c */
+	const char	*pidfile;	/* -p */
+	int		 fg;		/* -d */
+	int		 check;		/* -n */
+};
+/*
+ * Parse argv for the daemon called name ("pmip6-lma"), whose files are
+ * /etc/pmip6/<role>.conf and /run/pmip6/<role>.pid by default.  Prints
+ * the version and exits 0 for -v; prints the usage and exits 2 for
+ * anything it does not take.
+ */
+void	 daemon_args(int argc, char **argv, const char *name,
+	    const char *role, struct daemon_args *a);
+
 /*
  * Detach (unless fg) and write the pid file naming the detached
  * process.  The caller that started us stays until daemon_ready(): it

@@ -25,18 +25,6 @@
 
 static struct lma_daemon D;
 
-static void
-usage(void)
-{
-	fprintf(stderr, "usage: pmip6-lma [-dnv] [-c config] [-p pidfile]\n"
-	    "  -c  configuration file (default /etc/pmip6/lma.conf)\n"
-	    "  -d  stay in the foreground and log to stderr\n"
-	    "  -n  check the configuration, print it, and exit\n"
-	    "  -p  pid file (default /run/pmip6/lma.pid)\n"
-	    "  -v  print the version\n");
-	exit(2);
-}
-
 /*
  * Data-plane glue: the core asks for "route this prefix to that MAG";
  * here that becomes a tunnel reference plus a route, committed at once
@@ -513,49 +501,28 @@ main(int argc, char **argv)
 	struct dp_config dpc;
 	struct dp_decap dec;
 	struct conf_err err;
-	const char *pidfile = "/run/pmip6/lma.pid";
+	struct daemon_args args;
 	char buf[1024];
-	int ch, fg = 0, check = 0, rc, dst = 0;
+	int rc, dst = 0;
 
-	d->conf_path = "/etc/pmip6/lma.conf";
-	while ((ch = getopt(argc, argv, "c:dnp:v")) != -1) {
-		switch (ch) {
-		case 'c':
-			d->conf_path = optarg;
-			break;
-		case 'd':
-			d->fg = fg = 1;
-			break;
-		case 'n':
-			check = 1;
-			break;
-		case 'p':
-			pidfile = optarg;
-			break;
-		case 'v':
-			printf("pmip6-lma %s\n", PACKAGE_VERSION);
-			return 0;
-		default:
-			usage();
-		}
-	}
-	if (optind != argc)
-		usage();
+	daemon_args(argc, argv, "pmip6-lma", "lma", &args);
+	d->conf_path = args.conf_path;
+	d->fg = args.fg;
 
 	if (lma_conf_load(&d->conf, d->conf_path, &err) == -1) {
 		fprintf(stderr, "pmip6-lma: %s\n",
 		    conf_strerror(&err, buf, sizeof(buf)));
 		return 1;
 	}
-	if (check) {
+	if (args.check) {
 		conf_print(stdout, lma_conf_schema, &d->conf, 0);
 		fprintf(stderr, "pmip6-lma: configuration OK\n");
 		lma_conf_release(&d->conf);
 		return 0;
 	}
 
-	log_init("pmip6-lma", fg, (enum log_level)d->conf.log_level);
-	daemon_start(fg, pidfile);
+	log_init("pmip6-lma", d->fg, (enum log_level)d->conf.log_level);
+	daemon_start(d->fg, args.pidfile);
 
 	if ((d->loop = loop_new()) == NULL)
 		fatal(LOG_SUB_MAIN, "event loop");
@@ -641,7 +608,7 @@ main(int argc, char **argv)
 	timer_cancel(d->loop, &d->rate_timer);
 	loop_free(d->loop);
 	lma_conf_release(&d->conf);
-	daemon_pidfile_remove(pidfile);
+	daemon_pidfile_remove(args.pidfile);
 	log_notice(LOG_SUB_MAIN, "pmip6-lma stopped");
 	return rc == 0 ? 0 : 1;
 }

@@ -24,18 +24,6 @@
 
 static struct mag_daemon D;
 
-static void
-usage(void)
-{
-	fprintf(stderr, "usage: pmip6-mag [-dnv] [-c config] [-p pidfile]\n"
-	    "  -c  configuration file (default /etc/pmip6/mag.conf)\n"
-	    "  -d  stay in the foreground and log to stderr\n"
-	    "  -n  check the configuration, print it, and exit\n"
-	    "  -p  pid file (default /run/pmip6/mag.pid)\n"
-	    "  -v  print the version\n");
-	exit(2);
-}
-
 /* --- access links ------------------------------------------------- */
 
 static struct mag_iface *
@@ -553,41 +541,20 @@ main(int argc, char **argv)
 	struct dp_config dpc;
 	struct dp_decap dec;
 	struct conf_err err;
-	const char *pidfile = "/run/pmip6/mag.pid";
+	struct daemon_args args;
 	char buf[1024];
-	int ch, check = 0, rc, dst = 0;
+	int rc, dst = 0;
 	unsigned i;
 
-	d->conf_path = "/etc/pmip6/mag.conf";
-	while ((ch = getopt(argc, argv, "c:dnp:v")) != -1) {
-		switch (ch) {
-		case 'c':
-			d->conf_path = optarg;
-			break;
-		case 'd':
-			d->fg = 1;
-			break;
-		case 'n':
-			check = 1;
-			break;
-		case 'p':
-			pidfile = optarg;
-			break;
-		case 'v':
-			printf("pmip6-mag %s\n", PACKAGE_VERSION);
-			return 0;
-		default:
-			usage();
-		}
-	}
-	if (optind != argc)
-		usage();
+	daemon_args(argc, argv, "pmip6-mag", "mag", &args);
+	d->conf_path = args.conf_path;
+	d->fg = args.fg;
 	if (mag_conf_load(&d->conf, d->conf_path, &err) == -1) {
 		fprintf(stderr, "pmip6-mag: %s\n",
 		    conf_strerror(&err, buf, sizeof(buf)));
 		return 1;
 	}
-	if (check) {
+	if (args.check) {
 		conf_print(stdout, mag_conf_schema, &d->conf, 0);
 		fprintf(stderr, "pmip6-mag: configuration OK\n");
 		mag_conf_release(&d->conf);
@@ -596,7 +563,7 @@ main(int argc, char **argv)
 	(void)mac_parse(d->conf.link_mac, d->link_mac);
 
 	log_init("pmip6-mag", d->fg, (enum log_level)d->conf.log_level);
-	daemon_start(d->fg, pidfile);
+	daemon_start(d->fg, args.pidfile);
 	if ((d->loop = loop_new()) == NULL)
 		fatal(LOG_SUB_MAIN, "event loop");
 	loop_add_signal(d->loop, SIGTERM, on_stop, d);
@@ -682,7 +649,7 @@ main(int argc, char **argv)
 	close(d->mh_fd);
 	loop_free(d->loop);
 	mag_conf_release(&d->conf);
-	daemon_pidfile_remove(pidfile);
+	daemon_pidfile_remove(args.pidfile);
 	log_notice(LOG_SUB_MAIN, "pmip6-mag stopped");
 	return rc == 0 ? 0 : 1;
 }
