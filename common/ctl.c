@@ -388,3 +388,14 @@ ctl_close(struct ctl *ctl)
 	(void)unlink(ctl->path);
 	free(ctl);
 }
+
+int
+ctl_cmd_monitor(struct ctl_conn *c, int argc, char **argv, void *ctx)
+{
+	(void)argc;
+	(void)argv;
+	(void)ctx;
+	ctl_printf(c, "monitoring binding events\n");
+	ctl_stream(c);
+	return CTL_OK;
+}

@@ -46,5 +46,9 @@ void	 ctl_stream(struct ctl_conn *);
 void	 ctl_broadcast(struct ctl *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 int	 ctl_has_streams(const struct ctl *);
+/* The "monitor" handler both daemons' tables use: the connection
+ * becomes a stream of ctl_broadcast() lines. */
+int	 ctl_cmd_monitor(struct ctl_conn *, int argc, char **argv,
+	    void *ctx);
 
 #endif /* PMIP6_CTL_H */

@@ -291,24 +291,13 @@ cmd_revoke(struct ctl_conn *c, int argc, char **argv, void *ctx)
 	return CTL_OK;
 }
 
-static int
-cmd_monitor(struct ctl_conn *c, int argc, char **argv, void *ctx)
-{
-	(void)argc;
-	(void)argv;
-	(void)ctx;
-	ctl_printf(c, "monitoring binding events\n");
-	ctl_stream(c);
-	return CTL_OK;
-}
-
 const struct ctl_cmd lma_ctl_cmds[] = {
 	{ "show bindings", cmd_bindings, "[--json] every binding" },
 	{ "show binding", cmd_binding, "MN-ID [--json] one MN's bindings" },
 	{ "show stats", cmd_stats, "[--json] counters and PBU rate" },
 	{ "show peers", cmd_peers, "MAGs with bindings" },
 	{ "revoke", cmd_revoke, "MN-ID|MAG-ADDRESS revoke (RFC 5846)" },
-	{ "monitor", cmd_monitor, "stream binding events" },
+	{ "monitor", ctl_cmd_monitor, "stream binding events" },
 	{ NULL, NULL, NULL }
 };
 

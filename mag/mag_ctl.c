@@ -179,17 +179,6 @@ cmd_detach(struct ctl_conn *c, int argc, char **argv, void *ctx)
 	return CTL_OK;
 }
 
-static int
-cmd_monitor(struct ctl_conn *c, int argc, char **argv, void *ctx)
-{
-	(void)argc;
-	(void)argv;
-	(void)ctx;
-	ctl_printf(c, "monitoring binding events\n");
-	ctl_stream(c);
-	return CTL_OK;
-}
-
 struct peers {
 	struct ctl_conn		*c;
 	struct mag_daemon	*d;
@@ -237,7 +226,7 @@ const struct ctl_cmd mag_ctl_cmds[] = {
 	{ "show bindings", cmd_bindings, "[--json] the binding update list" },
 	{ "show stats", cmd_stats, "[--json] counters" },
 	{ "detach", cmd_detach, "MAC|MN-ID detach a mobile node" },
-	{ "monitor", cmd_monitor, "stream binding events" },
+	{ "monitor", ctl_cmd_monitor, "stream binding events" },
 	{ NULL, NULL, NULL }
 };
 

@@ -29,6 +29,11 @@ p6_start_radius || { echo "FAIL: radius"; exit 1; }
 p6_start_lma || { cat "$D/lma.log"; echo "FAIL: lma"; exit 1; }
 p6_start_mag 1 || { cat "$D/mag1.log"; echo "FAIL: mag1"; exit 1; }
 
+# The MAG's binding events, as an operator watching would see them.
+"$P6_BIN/ctl/pmip6ctl" -s "$D/mag1.sock" monitor >"$D/mag1.monitor" 2>&1 &
+monpid=$!
+topo_wait_for "$D/mag1.monitor" monitoring 40 || bad "pmip6ctl monitor did not start on MAG1"
+
 # 1. Attach: from the MN's link coming up to its address and traffic.
 t0=$(ms)
 p6_add_mn 1
@@ -82,6 +87,9 @@ sleep 0.3
 check "MAG1 detached MN1" sh -c "! $P6_BIN/ctl/pmip6ctl -s $D/mag1.sock show bindings | grep -q mn1@"
 check "MAG1 logged why" grep -q "02:00:00:00:00:01.*RADIUS Disconnect-Request" "$D/mag1.log"
 check "LMA is deleting MN1's binding" sh -c "$P6_BIN/ctl/pmip6ctl -s $D/lma.sock show binding mn1@pmip6.example | grep -q deleting"
+check "MAG1's monitor saw MN1 attach" grep -q "^event attached mn1@pmip6.example mac 02:00:00:00:00:01 on acc0 hnp " "$D/mag1.monitor"
+check "MAG1's monitor saw MN1 detach" grep -q "^event detached mn1@pmip6.example" "$D/mag1.monitor"
+kill "$monpid" 2>/dev/null
 
 if [ $fails -ne 0 ]; then
 	for f in lma mag1; do echo "--- $f log"; tail -40 "$D/$f.log"; done
