@@ -25,6 +25,7 @@
 
 #include "daemon.h"
 #include "log.h"
+#include "loop.h"
 
 /* The pipe's write end while the parent waits, else -1. */
 static int daemon_ready_fd = -1;
@@ -278,4 +279,18 @@ daemon_pidfile_remove(const char *path)
 {
 	if (path != NULL && path[0] != '\0')
 		(void)unlink(path);
+}
+
+static void
+daemon_on_stop(int signo, void *ctx)
+{
+	log_info(LOG_SUB_MAIN, "signal %d: shutting down", signo);
+	loop_stop(ctx);
+}
+
+void
+daemon_stop_on_signals(struct loop *loop)
+{
+	loop_add_signal(loop, SIGTERM, daemon_on_stop, loop);
+	loop_add_signal(loop, SIGINT, daemon_on_stop, loop);
 }

@@ -34,6 +34,10 @@ void	 daemon_start(int fg, const char *pidfile);
  * the waiting parent.  A no-op in the foreground or when called again. */
 void	 daemon_ready(void);
 
+struct loop;
+/* SIGTERM and SIGINT end loop's run, with a log line. */
+void	 daemon_stop_on_signals(struct loop *loop);
+
 /* Create path's parent directory (one level, mode 0755) if missing. */
 void	 daemon_mkparent(const char *path);
 /* Write our pid to path, creating its parent; fatal on failure.  An

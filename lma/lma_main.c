@@ -450,15 +450,6 @@ restart_counter(const char *path)
 	return (uint32_t)v;
 }
 
-static void
-on_stop(int signo, void *ctx)
-{
-	struct lma_daemon *d = ctx;
-
-	log_info(LOG_SUB_MAIN, "signal %d: shutting down", signo);
-	loop_stop(d->loop);
-}
-
 /* Apply what can change at run time; the rest needs a restart. */
 static void
 on_hup(int signo, void *ctx)
@@ -526,8 +517,7 @@ main(int argc, char **argv)
 
 	if ((d->loop = loop_new()) == NULL)
 		fatal(LOG_SUB_MAIN, "event loop");
-	loop_add_signal(d->loop, SIGTERM, on_stop, d);
-	loop_add_signal(d->loop, SIGINT, on_stop, d);
+	daemon_stop_on_signals(d->loop);
 	loop_add_signal(d->loop, SIGHUP, on_hup, d);
 	signal(SIGPIPE, SIG_IGN);
 

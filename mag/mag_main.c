@@ -450,15 +450,6 @@ ipsec_event(enum ipsecctl_event ev, const struct ipsecctl_sa *sa, void *ctx)
 /* --- life cycle ----------------------------------------------------- */
 
 static void
-on_stop(int signo, void *ctx)
-{
-	struct mag_daemon *d = ctx;
-
-	log_info(LOG_SUB_MAIN, "signal %d: shutting down", signo);
-	loop_stop(d->loop);
-}
-
-static void
 on_hup(int signo, void *ctx)
 {
 	struct mag_daemon *d = ctx;
@@ -566,8 +557,7 @@ main(int argc, char **argv)
 	daemon_start(d->fg, args.pidfile);
 	if ((d->loop = loop_new()) == NULL)
 		fatal(LOG_SUB_MAIN, "event loop");
-	loop_add_signal(d->loop, SIGTERM, on_stop, d);
-	loop_add_signal(d->loop, SIGINT, on_stop, d);
+	daemon_stop_on_signals(d->loop);
 	loop_add_signal(d->loop, SIGHUP, on_hup, d);
 	signal(SIGPIPE, SIG_IGN);
 
